@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { systemClock, type Clock } from './clock.js'
+import type { Config } from './config.js'
+import { fastifyOptions } from './options.js'
+import authPlugin from './plugins/auth.js'
+import databasePlugin from './plugins/database.js'
+import errorsPlugin from './plugins/errors.js'
+import jsonBodyPlugin from './plugins/json-body.js'
+import swaggerPlugin from './plugins/swagger.js'
+import healthRoutes from './routes/health.js'
+import keyRoutes from './routes/project/key/index.js'
+import type { Fixture } from './services/fixtures.js'
+
+export interface AppOptions {
+  config: Config
+  clock?: Clock
+  /** A parsed fixture to load at start (the server passes SEED_FILE's). */
+  fixture?: Fixture | undefined
+  /** Load the demo project into an empty database when there is no fixture. */
+  demo?: boolean
+  /** Replaces the logger of fastifyOptions (tests pass false). */
+  logger?: boolean
+}
+
+/** Builds the whole app, ready to inject or listen; it never listens itself. */
+export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options
+  const fastifyConfig = fastifyOptions(config)
+  const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
+    .withTypeProvider<TypeBoxTypeProvider>()
+  const clock = options.clock ?? systemClock
+  await app.register(errorsPlugin)
+  await app.register(jsonBodyPlugin)
+  await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, demo: options.demo ?? false })
+  await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+  await app.register(swaggerPlugin)
+  await app.register(healthRoutes)
+  await app.register(keyRoutes)
+  await app.ready()
+  return app
+}

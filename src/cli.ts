@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { systemClock } from './clock.js'
+import { ConfigError, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
+import { openDatabase, type Db } from './db/database.js'
+import { migrate, MigrationError, readMigrations } from './db/migrate.js'
+import { migrationsDir } from './paths.js'
+import { DEVELOPMENT_SECRET_WARNING, serve } from './server.js'
+import { createJwtService } from './services/jwt.js'
+import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
+import { normaliseLabel, normaliseRoles, RuleError } from './services/rules.js'
+import { createAccessStore } from './stores/access.js'
+import { createKeyStore } from './stores/keys.js'
+
+const USAGE = `Usage: basic-admin-mock [command] [options]
+
+Commands:
+  serve                                   start the server (the default)
+  migrate                                 apply pending database migrations
+  seed FILE                               load a fixture file (idempotent)
+  token --user ID [--expires-in 1h] [--alg HS256]
+                                          print a user JWT the server accepts
+  key create --project ID --label L --roles R
+                                          create an API key and print its secret once
+
+Settings (environment variable or flag):
+${SETTINGS.map(s => `  ${s.padEnd(14)} --${flagName(s)}`).join('\n')}
+`
+
+class UsageError extends Error {}
+
+const settingFlags = Object.fromEntries(SETTINGS.map(s => [flagName(s), { type: 'string' as const }]))
+
+function parse (argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...settingFlags,
+      user: { type: 'string' },
+      'expires-in': { type: 'string' },
+      alg: { type: 'string' },
+      project: { type: 'string' },
+      label: { type: 'string' },
+      roles: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+}
+
+function required (value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
+  return value
+}
+
+/** "90", "90s", "15m", "1h", "7d" -> seconds */
+export function parseDuration (text: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(text)
+  if (match === null || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 90s, 15m, 1h or 7d (got ${JSON.stringify(text)})`)
+  return Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd']
+}
+
+function withDatabase<T> (config: Config, fn: (db: Db) => T): T {
+  const db = openDatabase(config.DATABASE_PATH)
+  try {
+    migrate(db, readMigrations(migrationsDir))
+    return fn(db)
+  } finally {
+    db.close()
+  }
+}
+
+async function run (argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv)
+  if (values.help === true) {
+    process.stdout.write(USAGE)
+    return
+  }
+  const config = loadConfig(process.env, values)
+  const [command = 'serve', ...rest] = positionals
+  const out = (line: string): boolean => process.stdout.write(line + '\n')
+  const note = (line: string): boolean => process.stderr.write(line + '\n')
+
+  switch (command) {
+    case 'serve':
+      await serve(config)
+      return
+    case 'migrate': {
+      const db = openDatabase(config.DATABASE_PATH)
+      try {
+        const applied = migrate(db, readMigrations(migrationsDir))
+        note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`)
+      } finally {
+        db.close()
+      }
+      return
+    }
+    case 'seed': {
+      const file = rest[0]
+      if (file === undefined) throw new UsageError('seed needs a fixture file: basic-admin-mock seed FILE')
+      const fixture = readFixtureFile(file)
+      const { created } = withDatabase(config, db => loadFixture(db, fixture, systemClock))
+      note(`loaded ${file}: ${created} new row(s)`)
+      return
+    }
+    case 'token': {
+      const alg = values.alg ?? 'HS256'
+      if (alg !== 'HS256') throw new UsageError(`--alg ${alg} is not supported yet: only HS256`)
+      if (usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+      out(jwt.sign(required(values.user, 'user'), { expiresIn: parseDuration(values['expires-in'] ?? '1h'), alg }))
+      return
+    }
+    case 'key': {
+      if (rest[0] !== 'create') throw new UsageError('usage: basic-admin-mock key create --project ID --label L --roles R')
+      const project = required(values.project, 'project')
+      const label = normaliseLabel(required(values.label, 'label'))
+      const roles = normaliseRoles(required(values.roles, 'roles'))
+      const key = withDatabase(config, db => {
+        if (!createAccessStore(db).projectExists(project)) throw new UsageError(`unknown project ${JSON.stringify(project)}`)
+        return createKeyStore(db, systemClock).create(project, { label, roles })
+      })
+      note(`created key ${key.id} in project ${project} (label ${JSON.stringify(label)}, roles ${JSON.stringify(roles)})`)
+      out(key.secret)
+      return
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)} (try --help)`)
+  }
+}
+
+const EXPECTED = [UsageError, ConfigError, FixtureError, MigrationError, RuleError]
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  const known = EXPECTED.some(type => error instanceof type) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true
+  const code = (error as NodeJS.ErrnoException).code
+  // Expected failures are one line; listen errors (EADDRINUSE...) too, with their code.
+  process.stderr.write(`basic-admin-mock: ${known ? (error as Error).message : code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)}\n`)
+  process.exit(1)
+})

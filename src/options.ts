@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
+import type { Config } from './config.js'
+import { routeNotFound } from './errors.js'
+
+export const BODY_LIMIT = 16 * 1024
+
+export function describe (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** One sentence naming the first problem of a request part, e.g. `Unknown property "foo" in request body`. */
+export function formatSchemaErrors (errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const error = errors[0] as FastifySchemaValidationError & { data?: unknown, parentSchema?: { properties?: object } }
+  const part = dataVar === 'body' ? 'request body' : dataVar
+  const field = error.instancePath.slice(1).replace(/\//g, '.')
+  const params = error.params as Record<string, unknown>
+  let message: string
+  if (error.keyword === 'additionalProperties') {
+    message = `Unknown property ${JSON.stringify(params.additionalProperty)} in ${part}`
+  } else if (error.keyword === 'minProperties' && field === '') {
+    const names = Object.keys(error.parentSchema?.properties ?? {}).join(', ')
+    message = `The ${part} must contain at least one of: ${names}`
+  } else if (error.keyword === 'required') {
+    message = `Missing required property ${JSON.stringify(params.missingProperty)} in ${part}`
+  } else if (error.keyword === 'type' && field === '' && dataVar === 'body') {
+    // The JSON parser already refuses non-object bodies, so this is a request without one.
+    message = 'A request body is required: send a JSON object with Content-Type: application/json'
+  } else if (error.keyword === 'type') {
+    message = `${field === '' ? `The ${part}` : JSON.stringify(field)} must be a ${String(params.type)}, not ${describe(error.data)}`
+  } else {
+    message = `${field === '' ? `The ${part}` : JSON.stringify(field)} ${error.message ?? 'is invalid'}`
+  }
+  return new Error(message)
+}
+
+/** The Fastify options of the server and of every test: validation in tests is validation in production. */
+export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+    },
+    bodyLimit: BODY_LIMIT,
+    // Long ids must reach the route (and its 404), not fall through to "no such route".
+    routerOptions: { maxParamLength: 4096 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // New requests during shutdown are still served; the contract has no 503.
+    return503OnClosing: false,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
+    schemaErrorFormatter: formatSchemaErrors,
+    // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(routeNotFound(request))
+      return reply.code(400).send({ error: 'Bad Request', message: error.message })
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// The package root holds migrations/ and openapi/, both when running from src/
+// (tests, tsx) and from dist/src/ (npm start, the published package).
+function findRoot (from: string): string {
+  let dir = from
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`package.json not found above ${from}`)
+    dir = parent
+  }
+  return dir
+}
+
+export const packageRoot = findRoot(dirname(fileURLToPath(import.meta.url)))
+export const migrationsDir = join(packageRoot, 'migrations')
+export const contractPath = join(packageRoot, 'openapi', 'basic-admin.yaml')

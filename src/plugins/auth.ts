@@ -1,0 +1,75 @@
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { insufficientScope, invalidToken, keyNotFound, missingCredentials } from '../errors.js'
+import { looksLikeApiKey } from '../services/api-key.js'
+import { createJwtService, type JwtSettings } from '../services/jwt.js'
+
+export type Caller =
+  | { kind: 'user', userId: string }
+  | { kind: 'key', keyId: string, projectId: string, roles: string[] }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jwt: ReturnType<typeof createJwtService>
+    /** onRequest hook: sets request.caller or answers 401. */
+    authenticate: (request: FastifyRequest) => Promise<void>
+    /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
+    requireKeyManager: (request: FastifyRequest, projectId: string) => void
+  }
+  interface FastifyRequest {
+    caller: Caller | null
+  }
+}
+
+function bearerToken (request: FastifyRequest): string {
+  const header = request.headers.authorization
+  if (header === undefined) throw missingCredentials()
+  // Node keeps only the first of repeated Authorization headers; refuse the ambiguity instead.
+  if (request.raw.rawHeaders.filter((_, i) => i % 2 === 0 && _.toLowerCase() === 'authorization').length > 1) throw invalidToken()
+  const match = /^(\S+)(?:[ \t]+(.*))?$/.exec(header)
+  if (match === null || match[1]!.toLowerCase() !== 'bearer') throw missingCredentials()
+  const token = (match[2] ?? '').trim()
+  if (token === '') throw missingCredentials()
+  if (/\s/.test(token)) throw invalidToken()
+  return token
+}
+
+export default fp<JwtSettings>(async function authPlugin (app, settings) {
+  const jwt = createJwtService(settings)
+  app.decorate('jwt', jwt)
+  app.decorateRequest('caller', null)
+
+  app.decorate('authenticate', async function authenticate (request: FastifyRequest) {
+    const token = bearerToken(request)
+    if (looksLikeApiKey(token)) {
+      const key = app.keys.findBySecret(token)
+      if (key === undefined) throw invalidToken()
+      request.caller = { kind: 'key', keyId: key.id, projectId: key.projectId, roles: key.roles.split(',') }
+      return
+    }
+    const result = jwt.verify(token)
+    if (!result.ok) {
+      request.log.info({ reason: result.reason }, 'bearer token refused')
+      throw invalidToken()
+    }
+    request.caller = { kind: 'user', userId: result.sub }
+  })
+
+  app.decorate('requireKeyManager', function requireKeyManager (request: FastifyRequest, projectId: string) {
+    const caller = request.caller!
+    let access: 'manage' | 'view' | 'none'
+    if (caller.kind === 'key') {
+      access = caller.projectId !== projectId ? 'none' : caller.roles.includes('admin') ? 'manage' : 'view'
+    } else {
+      const role = app.access.memberRole(projectId, caller.userId)
+      access = role === undefined ? 'none' : role === 'member' ? 'view' : 'manage'
+    }
+    if (access === 'none') throw keyNotFound()
+    if (access === 'view') throw insufficientScope()
+  })
+
+  // last_used records successful uses only: a refused request changes nothing.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.caller?.kind === 'key' && reply.statusCode < 300) app.keys.touch(request.caller.keyId)
+  })
+}, { name: 'auth', dependencies: ['database'] })

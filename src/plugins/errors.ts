@@ -1,0 +1,40 @@
+import fp from 'fastify-plugin'
+import type { FastifyError } from 'fastify'
+import { badRequest, HttpError, INTERNAL_ERROR, routeNotFound } from '../errors.js'
+import { BODY_LIMIT } from '../options.js'
+
+// Fastify's own transport errors, reworded and answered as the contract's 400.
+const TRANSPORT_MESSAGES: Record<string, (error: FastifyError) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => `Request body is larger than ${BODY_LIMIT} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'Content-Type must be application/json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Request body is empty: send a JSON object',
+  FST_ERR_CTP_INVALID_JSON_BODY: () => 'Request body is not valid JSON'
+}
+
+function toHttpError (error: FastifyError): HttpError | undefined {
+  if (error instanceof HttpError) return error
+  if (error.validation !== undefined) return badRequest(error.message)
+  const reword = TRANSPORT_MESSAGES[error.code]
+  if (reword !== undefined) return badRequest(reword(error))
+  // Any other client error Fastify raises (bad Content-Length, aborted body...) is a 400 too.
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) return badRequest(error.message)
+  return undefined
+}
+
+/** The one error handler: contract shapes for client errors, a bare 500 (details logged) for faults. */
+export default fp(async function errorsPlugin (app) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const answer = toHttpError(error)
+    if (answer === undefined) {
+      request.log.error({ err: error }, 'request failed')
+      return reply.code(500).send(INTERNAL_ERROR)
+    }
+    if (answer.statusCode === 400) request.log.info({ reason: answer.message }, 'bad request')
+    return reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply.code(404).send(routeNotFound(request))
+  })
+}, { name: 'errors' })

@@ -1,0 +1,103 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+export interface JwtSettings {
+  secret: string
+  issuer?: string | undefined
+  audience?: string | undefined
+  /** Seconds of leeway for `exp` and `nbf`. */
+  clockTolerance?: number
+}
+
+export type JwtResult = { ok: true, sub: string } | { ok: false, reason: string }
+
+// One entry per algorithm the server accepts; RS256 is added beside HS256 later.
+interface Algorithm {
+  sign: (input: string) => Buffer
+  /** signature is the token's third segment, still base64url-encoded. */
+  verify: (input: string, signature: string) => boolean
+}
+
+const MAX_TOKEN_LENGTH = 8192
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+
+export function looksLikeJwt (token: string): boolean {
+  return token.length <= MAX_TOKEN_LENGTH && JWT_SHAPE.test(token)
+}
+
+function hs256 (secret: string): Algorithm {
+  const key = Buffer.from(secret)
+  const sign = (input: string): Buffer => createHmac('sha256', key).update(input).digest()
+  return {
+    sign,
+    // Compared as canonical base64url text, so no second encoding of the same bytes passes.
+    verify: (input, signature) => {
+      const expected = Buffer.from(sign(input).toString('base64url'))
+      const given = Buffer.from(signature)
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    }
+  }
+}
+
+function decodeJson (segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function encodeJson (value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+export function createJwtService (settings: JwtSettings) {
+  const tolerance = settings.clockTolerance ?? 30
+  const algorithms = new Map<string, Algorithm>([['HS256', hs256(settings.secret)]])
+
+  function sign (sub: string, options: { expiresIn: number, now?: number, alg?: string }): string {
+    const alg = options.alg ?? 'HS256'
+    const algorithm = algorithms.get(alg)
+    if (algorithm === undefined) throw new Error(`unsupported algorithm ${alg}`)
+    const iat = Math.floor((options.now ?? Date.now()) / 1000)
+    const claims = {
+      sub,
+      iat,
+      exp: iat + options.expiresIn,
+      ...(settings.issuer === undefined ? {} : { iss: settings.issuer }),
+      ...(settings.audience === undefined ? {} : { aud: settings.audience })
+    }
+    const input = `${encodeJson({ alg, typ: 'JWT' })}.${encodeJson(claims)}`
+    return `${input}.${algorithm.sign(input).toString('base64url')}`
+  }
+
+  /** Checks signature and claims; the reason is for logs only, never for the client. */
+  function verify (token: string, now = Date.now()): JwtResult {
+    if (!looksLikeJwt(token)) return { ok: false, reason: 'not a JWT' }
+    const [head, body, signature] = token.split('.') as [string, string, string]
+    const header = decodeJson(head)
+    if (header === undefined) return { ok: false, reason: 'malformed header' }
+    // The algorithm is pinned by the server's keys, never chosen by the token ("none" is never in the map).
+    const algorithm = typeof header.alg === 'string' ? algorithms.get(header.alg) : undefined
+    if (algorithm === undefined) return { ok: false, reason: `algorithm ${String(header.alg)} not accepted` }
+    if (header.crit !== undefined) return { ok: false, reason: 'critical header extensions are not supported' }
+    if (!algorithm.verify(`${head}.${body}`, signature)) return { ok: false, reason: 'bad signature' }
+    const claims = decodeJson(body)
+    if (claims === undefined) return { ok: false, reason: 'malformed payload' }
+    const seconds = now / 1000
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return { ok: false, reason: 'missing exp' }
+    if (seconds > claims.exp + tolerance) return { ok: false, reason: 'expired' }
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || seconds + tolerance < claims.nbf)) return { ok: false, reason: 'not yet valid' }
+    if (typeof claims.sub !== 'string' || claims.sub === '') return { ok: false, reason: 'missing sub' }
+    if (settings.issuer !== undefined && claims.iss !== settings.issuer) return { ok: false, reason: 'wrong issuer' }
+    if (settings.audience !== undefined) {
+      const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+      if (!audiences.includes(settings.audience)) return { ok: false, reason: 'wrong audience' }
+    }
+    return { ok: true, sub: claims.sub }
+  }
+
+  return { sign, verify }
+}
+
+export type JwtService = ReturnType<typeof createJwtService>

@@ -1,0 +1,38 @@
+// The body rules of DESIGN section 3 that a JSON schema cannot express
+// (trimming, de-duplication); each failure names the problem.
+
+export const MAX_LABEL_LENGTH = 255
+export const MAX_ROLES = 32
+const ROLE_NAME = /^[A-Za-z0-9:_.*-]+$/
+const CONTROL = /\p{Cc}/u
+const ID = /^[A-Za-z0-9_-]{1,128}$/
+
+export class RuleError extends Error {}
+
+/** The label as stored: trimmed, 1..255 characters, no control characters anywhere. */
+export function normaliseLabel (label: string): string {
+  if (CONTROL.test(label)) throw new RuleError('label must not contain control characters')
+  const trimmed = label.trim()
+  if (trimmed === '') throw new RuleError('label must not be empty or only whitespace')
+  const length = [...trimmed].length
+  if (length > MAX_LABEL_LENGTH) throw new RuleError(`label must be at most ${MAX_LABEL_LENGTH} characters after trimming (got ${length})`)
+  return trimmed
+}
+
+/** The roles as stored: items trimmed, duplicates dropped in first-seen order, joined by ",". */
+export function normaliseRoles (roles: string): string {
+  const seen = new Set<string>()
+  for (const item of roles.split(',')) {
+    const role = item.trim()
+    if (role === '') throw new RuleError('roles must not contain empty items (check for stray commas)')
+    if (!ROLE_NAME.test(role)) throw new RuleError(`roles: ${JSON.stringify(role)} is not a valid role name (allowed: letters, digits and : _ . * -)`)
+    seen.add(role)
+  }
+  if (seen.size > MAX_ROLES) throw new RuleError(`roles must list at most ${MAX_ROLES} distinct roles (got ${seen.size})`)
+  return [...seen].join(',')
+}
+
+/** Path ids the store could hold; anything else is answered as not found. */
+export function isValidId (id: string): boolean {
+  return ID.test(id)
+}

@@ -1,0 +1,67 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto'
+import type { Clock } from '../clock.js'
+import { writeTransaction, type Db } from '../db/database.js'
+import { generateApiKey, hashApiKey } from '../services/api-key.js'
+
+export interface KeyRow {
+  id: string
+  project_id: string
+  label: string
+  roles: string
+  key_hash: Buffer
+  created_at: number
+  updated_at: number
+  last_used: number | null
+}
+
+export type UpdatedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'updated_at'>
+
+/** The API keys table: lookups by secret, and the writes of the key operations. */
+export function createKeyStore (db: Db, clock: Clock) {
+  const byHash = db.prepare<[Buffer], Pick<KeyRow, 'id' | 'project_id' | 'roles' | 'key_hash'>>(
+    'SELECT id, project_id, roles, key_hash FROM api_keys WHERE key_hash = ?')
+  // updated_at moves forward strictly, even twice in one millisecond or from two processes.
+  // RETURNING is read with .all(): .get() leaves the statement open and WAL checkpoints never finish.
+  const update = db.prepare<{ project: string, id: string, label: string | null, roles: string | null, now: number }, UpdatedKey>(
+    `UPDATE api_keys SET label = coalesce(@label, label), roles = coalesce(@roles, roles),
+       updated_at = max(@now, updated_at + 1)
+     WHERE id = @id AND project_id = @project
+     RETURNING id, label, roles, updated_at`)
+  const touch = db.prepare<[number, string]>('UPDATE api_keys SET last_used = ? WHERE id = ?')
+  const insert = db.prepare<[string, string, string, string, Buffer, number, number]>(
+    `INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`)
+
+  return {
+    /** The live key whose secret this is, if any. */
+    findBySecret (secret: string) {
+      const hash = hashApiKey(secret)
+      const row = byHash.get(hash)
+      // The index finds the row; the final comparison still runs without early exit.
+      if (row === undefined || !timingSafeEqual(row.key_hash, hash)) return undefined
+      return { id: row.id, projectId: row.project_id, roles: row.roles }
+    },
+
+    /** Applies a PATCH atomically; undefined when the key is not in that project. */
+    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }): UpdatedKey | undefined {
+      return writeTransaction(db, () => update.all({
+        project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null, now: clock.now()
+      })[0])
+    },
+
+    touch (keyId: string): void {
+      writeTransaction(db, () => touch.run(clock.now(), keyId))
+    },
+
+    /** Creates a key with a new secret (or a given one, for fixtures); the secret is returned once. */
+    create (projectId: string, key: { id?: string, label: string, roles: string, secret?: string }) {
+      const id = key.id ?? randomUUID()
+      const secret = key.secret ?? generateApiKey()
+      const now = clock.now()
+      writeTransaction(db, () => insert.run(id, projectId, key.label, key.roles, hashApiKey(secret), now, now))
+      return { id, secret, created_at: now }
+    }
+  }
+}
+
+export type KeyStore = ReturnType<typeof createKeyStore>
