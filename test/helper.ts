@@ -1,13 +1,12 @@
 // Builds the real app on a fresh SQLite file per test and closes it afterwards.
 import { join } from 'node:path'
+import type { Test } from 'tap'
 import { SignJWT } from 'jose'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import type { Fixture } from '../src/services/fixtures.js'
 import type { KeyRow } from '../src/stores/keys.js'
-
-type Tap = { testdir: (fixture?: object) => string, teardown: (fn: () => unknown) => void }
 
 export const TEST_SECRET = 'a-test-secret-that-is-32-bytes-or-longer'
 
@@ -61,7 +60,7 @@ export interface Built {
   rows: () => KeyRow[]
 }
 
-export async function build (t: Tap, options: Partial<AppOptions> & { config?: Partial<Config> } = {}): Promise<Built> {
+export async function build (t: Test, options: Omit<Partial<AppOptions>, 'config'> & { config?: Partial<Config> } = {}): Promise<Built> {
   const config = testConfig(t.testdir(), options.config)
   const app = await buildApp({ fixture: FIXTURE, logger: false, ...options, config })
   t.teardown(() => app.close())

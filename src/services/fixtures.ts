@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import type { Clock } from '../clock.js'
 import { writeTransaction, type Db } from '../db/database.js'
 import { hashApiKey } from './api-key.js'
@@ -34,11 +34,11 @@ function where (pointer: string): string {
   return pointer.slice(1).split('/').map((part, i) => /^\d+$/.test(part) ? `[${part}]` : (i === 0 ? part : `.${part}`)).join('') || 'fixture'
 }
 
-function explain (path: string, message: string): string {
-  if (path.endsWith('.value')) return 'must start with basic_key_ and have at least 20 characters after it'
-  if (message.includes('pattern')) return 'must be 1 to 128 characters of A-Z a-z 0-9 _ -'
-  if (message.includes('union')) return 'must be one of owner, admin, member'
-  return message.charAt(0).toLowerCase() + message.slice(1)
+function explain (path: string, error: ValueError): string {
+  if (path.endsWith('.value') && error.type === ValueErrorType.StringPattern) return 'must start with basic_key_ and have at least 20 characters after it'
+  if (error.type === ValueErrorType.StringPattern) return 'must be 1 to 128 characters of A-Z a-z 0-9 _ -'
+  if (path.endsWith('.role')) return 'must be one of owner, admin, member'
+  return error.message.charAt(0).toLowerCase() + error.message.slice(1)
 }
 
 /** Parses and validates a fixture; the error message names the first problem and where it is. */
@@ -52,7 +52,7 @@ export function parseFixture (text: string): Fixture {
   const error = Value.Errors(FixtureSchema, value).First()
   if (error !== undefined) {
     const path = where(error.path)
-    throw new FixtureError(`${path}: ${explain(path, error.message)}`)
+    throw new FixtureError(`${path}: ${explain(path, error)}`)
   }
   return value as Fixture
 }

@@ -1,0 +1,72 @@
+// The same PATCH over a real listener: what only the wire can show.
+import t from 'tap'
+import { connect } from 'node:net'
+import { build, SECRETS } from '../../../helper.js'
+
+async function listen (t: Parameters<typeof build>[0]) {
+  const built = await build(t)
+  await built.app.listen({ port: 0, host: '127.0.0.1' })
+  const address = built.app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return { ...built, port: address.port, url: `http://127.0.0.1:${address.port}` }
+}
+
+/** Sends raw bytes and returns the raw response (the connection is closed by the request). */
+function raw (port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request))
+    let data = ''
+    socket.setEncoding('utf8').on('data', chunk => { data += chunk }).on('end', () => resolve(data)).on('error', reject)
+    socket.setTimeout(5000, () => socket.destroy(new Error('timeout')))
+  })
+}
+
+t.test('a PATCH over HTTP answers 200 with JSON and a content length', async t => {
+  const { url, row } = await listen(t)
+  const res = await fetch(`${url}/project/proj_one/key/key_read`, {
+    method: 'PATCH', headers: { authorization: `Bearer ${SECRETS.key_admin}`, 'content-type': 'application/json; charset=utf-8' }, body: '{"label":"Wire"}'
+  })
+  t.equal(res.status, 200)
+  t.equal(res.headers.get('content-type'), 'application/json; charset=utf-8')
+  const body = await res.json()
+  t.equal(res.headers.get('content-length'), String(JSON.stringify(body).length))
+  t.match(body, { key: { id: 'key_read', label: 'Wire', roles: 'read,app:db:read' } })
+  t.equal(row('key_read')?.label, 'Wire')
+})
+
+t.test('two Authorization headers are refused as an invalid token, not resolved silently', async t => {
+  const { port, row } = await listen(t)
+  const body = '{"label":"Twice"}'
+  const res = await raw(port, [
+    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
+    `Authorization: Bearer ${SECRETS.key_admin}`, `Authorization: Bearer ${SECRETS.key_read}`,
+    'Content-Type: application/json', `Content-Length: ${body.length}`, '', body
+  ].join('\r\n'))
+  t.match(res, /^HTTP\/1\.1 401 /)
+  t.match(res, /www-authenticate: Bearer realm="basic-admin", error="invalid_token"/i)
+  t.equal(row('key_read')?.label, 'Read key')
+})
+
+t.test('a chunked body over 16 KiB is a 400 naming the limit', async t => {
+  const { port, row } = await listen(t)
+  const chunk = JSON.stringify({ label: 'x'.repeat(20_000) })
+  const res = await raw(port, [
+    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
+    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked', '',
+    `${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`
+  ].join('\r\n'))
+  t.match(res, /^HTTP\/1\.1 400 /)
+  t.match(res, /\{"error":"Bad Request","message":"Request body is larger than 16384 bytes"\}/)
+  t.equal(row('key_read')?.label, 'Read key')
+})
+
+t.test('a Content-Length that promises more than is sent is a 400', async t => {
+  const { port, row } = await listen(t)
+  const body = '{"label":"Short"}'
+  const res = await raw(port, [
+    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
+    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', `Content-Length: ${body.length - 3}`, '', body
+  ].join('\r\n'))
+  t.match(res, /^HTTP\/1\.1 400 /)
+  t.equal(row('key_read')?.label, 'Read key')
+})

@@ -1,0 +1,47 @@
+import t from 'tap'
+import { jwtVerify } from 'jose'
+import { createJwtService } from '../../src/services/jwt.js'
+import { TEST_SECRET, userToken } from '../helper.js'
+
+const jwt = createJwtService({ secret: TEST_SECRET, issuer: 'iss-x', audience: 'aud-y' })
+const key = new TextEncoder().encode(TEST_SECRET)
+
+t.test('tokens it signs verify with jose, and carry sub, iat, exp, iss and aud', async t => {
+  const now = Date.parse('2030-01-01T00:00:00Z')
+  const token = jwt.sign('user_a', { expiresIn: 90, now })
+  const { payload, protectedHeader } = await jwtVerify(token, key, { currentDate: new Date(now), issuer: 'iss-x', audience: 'aud-y' })
+  t.strictSame(protectedHeader, { alg: 'HS256', typ: 'JWT' })
+  t.strictSame(payload, { sub: 'user_a', iat: now / 1000, exp: now / 1000 + 90, iss: 'iss-x', aud: 'aud-y' })
+  t.strictSame(jwt.verify(token, now + 1000), { ok: true, sub: 'user_a' })
+})
+
+t.test('tokens jose signs verify here', async t => {
+  const token = await userToken('user_b', { claims: { iss: 'iss-x', aud: 'aud-y' } })
+  t.strictSame(jwt.verify(token), { ok: true, sub: 'user_b' })
+})
+
+t.test('the clock tolerance is 30 s either side, and configurable', async t => {
+  const now = Date.parse('2030-01-01T00:00:00Z')
+  const token = jwt.sign('u', { expiresIn: 60, now })
+  t.ok(jwt.verify(token, now + 90_000).ok, 'expired 30 s ago: accepted')
+  t.strictSame(jwt.verify(token, now + 91_000), { ok: false, reason: 'expired' })
+  const strict = createJwtService({ secret: TEST_SECRET, issuer: 'iss-x', audience: 'aud-y', clockTolerance: 0 })
+  t.strictSame(strict.verify(token, now + 61_000), { ok: false, reason: 'expired' })
+})
+
+t.test('refuses, with a reason for the log, what it must refuse', async t => {
+  const good = jwt.sign('u', { expiresIn: 60 })
+  const [head, body, sig] = good.split('.') as [string, string, string]
+  const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const cases: Array<[string, string, string]> = [
+    ['a bare word', 'hello', 'not a JWT'],
+    ['an absurdly long token', `${head}.${'A'.repeat(9000)}.${sig}`, 'not a JWT'],
+    ['alg none', `${enc({ alg: 'none' })}.${body}.${sig}`, 'algorithm none not accepted'],
+    ['alg HS512', `${enc({ alg: 'HS512' })}.${body}.${sig}`, 'algorithm HS512 not accepted'],
+    ['no alg', `${enc({ typ: 'JWT' })}.${body}.${sig}`, 'algorithm undefined not accepted'],
+    ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.${body}.${sig}`, 'malformed header'],
+    ['a crit header', `${enc({ alg: 'HS256', crit: ['b64'] })}.${body}.${sig}`, 'critical header extensions are not supported'],
+    ['a signature of another encoding of the same bytes', `${head}.${body}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`, 'bad signature']
+  ]
+  for (const [name, token, reason] of cases) t.strictSame(jwt.verify(token), { ok: false, reason }, name)
+})
