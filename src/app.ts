@@ -17,6 +17,8 @@ export interface AppOptions {
   clock?: Clock
   /** A parsed fixture to load at start (the server passes SEED_FILE's). */
   fixture?: Fixture | undefined
+  /** Where the fixture came from (a file path), for error messages. */
+  fixtureSource?: string | undefined
   /** Load the demo project into an empty database when there is no fixture. */
   demo?: boolean
   /** Replaces the logger of fastifyOptions (tests pass false). */
@@ -32,7 +34,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock
   await app.register(errorsPlugin)
   await app.register(jsonBodyPlugin)
-  await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, demo: options.demo ?? false })
+  await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
   await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
   await app.register(swaggerPlugin)
   await app.register(healthRoutes)

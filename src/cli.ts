@@ -99,16 +99,17 @@ async function run (argv: string[]): Promise<void> {
       const file = rest[0]
       if (file === undefined) throw new UsageError('seed needs a fixture file: basic-admin-mock seed FILE')
       const fixture = readFixtureFile(file)
-      const { created } = withDatabase(config, db => loadFixture(db, fixture, systemClock))
+      const { created } = withDatabase(config, db => loadFixture(db, fixture, systemClock, file))
       note(`loaded ${file}: ${created} new row(s)`)
       return
     }
     case 'token': {
       const alg = values.alg ?? 'HS256'
       if (alg !== 'HS256') throw new UsageError(`--alg ${alg} is not supported yet: only HS256`)
-      if (usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
       const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
-      out(jwt.sign(required(values.user, 'user'), { expiresIn: parseDuration(values['expires-in'] ?? '1h'), alg }))
+      const token = jwt.sign(required(values.user, 'user'), { expiresIn: parseDuration(values['expires-in'] ?? '1h'), alg })
+      if (usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      out(token)
       return
     }
     case 'key': {

@@ -35,7 +35,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   const raw: Record<string, unknown> = {}
   for (const setting of SETTINGS) {
     const flag = flags[flagName(setting)]
-    const value = typeof flag === 'string' ? flag : env[setting]
+    const value = typeof flag === 'string' && flag !== '' ? flag : env[setting]
     if (value === undefined || value === '') continue
     raw[setting] = setting === 'PORT' && /^\d+$/.test(value) ? Number(value) : value
   }

@@ -13,9 +13,10 @@ export const DEVELOPMENT_SECRET_WARNING = [
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
 export async function serve (config: Config): Promise<FastifyInstance> {
-  if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
   const fixture = config.SEED_FILE === undefined ? undefined : readFixtureFile(config.SEED_FILE)
-  const app = await buildApp({ config, fixture, demo: true })
+  const app = await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
+  // After start-up checks, so that a failed start is still one line.
+  if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
   app.server.headersTimeout = 10_000

@@ -13,6 +13,7 @@ t.test('reads every setting from the environment, and flags win over it', async 
   t.match(loadConfig(env, { port: '0', 'log-level': 'debug', 'jwt-secret': 'y'.repeat(40) }), { PORT: 0, LOG_LEVEL: 'debug', JWT_SECRET: 'y'.repeat(40) })
   t.notOk(usesDevelopmentSecret(loadConfig(env)))
   t.equal(loadConfig({ PORT: '' }).PORT, 3003, 'an empty variable is unset')
+  t.equal(loadConfig({ PORT: '8080' }, { port: '' }).PORT, 8080, 'an empty flag is unset')
 })
 
 t.test('a bad setting is one clear line', async t => {

@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   clock: Clock
   /** Loaded at every start (idempotently). */
   fixture?: Fixture | undefined
+  /** Where the fixture came from (a file path), for error messages. */
+  fixtureSource?: string | undefined
   /** Load the demo project when there is no fixture and the database is empty. */
   demo?: boolean
 }
@@ -34,7 +36,7 @@ export default fp<DatabaseOptions>(async function databasePlugin (app, options) 
     if (applied.length > 0) app.log.info({ applied }, 'database migrated')
     const fixture = options.fixture ?? (options.demo === true && isEmpty(db) ? DEMO_FIXTURE : undefined)
     if (fixture !== undefined) {
-      const { created } = loadFixture(db, fixture, options.clock)
+      const { created } = loadFixture(db, fixture, options.clock, options.fixtureSource)
       app.log.info({ created, demo: fixture === DEMO_FIXTURE }, 'fixture loaded')
     }
   } catch (error) {

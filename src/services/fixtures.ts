@@ -71,11 +71,26 @@ function unique (seen: Set<string>, id: string, path: string): void {
   seen.add(id)
 }
 
+/** Runs fn, putting "fixture SOURCE: " before the message of any FixtureError it throws. */
+function from<T> (source: string | undefined, fn: () => T): T {
+  try {
+    return fn()
+  } catch (error) {
+    if (source !== undefined && error instanceof FixtureError) throw new FixtureError(`fixture ${source}: ${error.message}`)
+    throw error
+  }
+}
+
 /**
  * Adds what the fixture has and the database lacks, in one transaction; rows
  * that already exist (by id) are left as they are, so loading twice is a no-op.
+ * Errors name the source (a file path) when one is given.
  */
-export function loadFixture (db: Db, fixture: Fixture, clock: Clock): { created: number } {
+export function loadFixture (db: Db, fixture: Fixture, clock: Clock, source?: string): { created: number } {
+  return from(source, () => insertFixture(db, fixture, clock))
+}
+
+function insertFixture (db: Db, fixture: Fixture, clock: Clock): { created: number } {
   const insertUser = db.prepare('INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
   const insertProject = db.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
   const userExists = db.prepare<[string], 1>('SELECT 1 FROM users WHERE id = ?').pluck()
@@ -131,16 +146,13 @@ export function isEmpty (db: Db): boolean {
 
 /** Reads and validates a fixture file; errors name the file and the problem. */
 export function readFixtureFile (path: string): Fixture {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new FixtureError(`fixture ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
-  }
-  try {
+  return from(path, () => {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (error) {
+      throw new FixtureError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    }
     return parseFixture(text)
-  } catch (error) {
-    if (error instanceof FixtureError) throw new FixtureError(`fixture ${path}: ${error.message}`)
-    throw error
-  }
+  })
 }

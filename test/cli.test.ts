@@ -1,0 +1,356 @@
+// The built `basic-admin-mock` bin, run as a user runs it: a real process, its own env, its exit code.
+import t from 'tap'
+import Database from 'better-sqlite3'
+import { spawn } from 'node:child_process'
+import { createHash, createHmac } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
+import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET } from './helper.js'
+
+const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+
+const RUN_TIMEOUT_MS = 15_000
+const ONE_ERROR_LINE = /^basic-admin-mock: [^\n]+\n$/
+
+type Tap = { teardown: (fn: () => unknown) => void }
+interface Result { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
+
+/** Runs the CLI to completion with exactly this env (plus PATH); killed if it outlives the test or the timeout. */
+function cli (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`basic-admin-mock ${args.join(' ')} did not finish in ${RUN_TIMEOUT_MS} ms; stderr: ${stderr}`))
+    }, RUN_TIMEOUT_MS)
+    child.on('error', error => { clearTimeout(timer); reject(error) })
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
+  })
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+function decodeJwt (token: string): { header: Record<string, unknown>, payload: Record<string, unknown> } {
+  const [header, payload] = token.split('.').slice(0, 2).map(part => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>)
+  return { header: header!, payload: payload! }
+}
+
+/** Every row of the seeded tables, read-only, in a stable order. */
+function snapshot (path: string): Record<'users' | 'projects' | 'project_members' | 'api_keys' | 'schema_migrations', unknown[]> {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return {
+      users: db.prepare('SELECT * FROM users ORDER BY id').all(),
+      projects: db.prepare('SELECT * FROM projects ORDER BY id').all(),
+      project_members: db.prepare('SELECT * FROM project_members ORDER BY project_id, user_id').all(),
+      api_keys: db.prepare('SELECT * FROM api_keys ORDER BY id').all(),
+      schema_migrations: db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()
+    }
+  } finally {
+    db.close()
+  }
+}
+
+function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+t.test('token --user prints exactly one line, a JWT the server accepts', async t => {
+  const { app, config, row } = await build(t)
+  const result = await cli(t, ['token', '--user', 'user_owner'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH })
+  t.equal(result.code, 0)
+  t.equal(result.stderr, '', 'no warning when JWT_SECRET is set')
+  t.match(result.stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/, 'one line, nothing else')
+  const token = result.stdout.trim()
+  const { header, payload } = decodeJwt(token)
+  t.same(header, { alg: 'HS256', typ: 'JWT' })
+  t.equal(payload.sub, 'user_owner')
+  t.equal(Number(payload.exp) - Number(payload.iat), 3600, 'expires in 1h by default')
+  t.ok(Math.abs(Number(payload.iat) - Date.now() / 1000) < 60, 'issued now')
+
+  const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Renamed by a CLI token' }, bearer(token))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().key.label, 'Renamed by a CLI token')
+  t.equal(row('key_read')?.label, 'Renamed by a CLI token')
+})
+
+t.test('token warns on stderr, never on stdout, when it signs with the development secret', async t => {
+  const { app, config } = await build(t, { config: { JWT_SECRET: DEVELOPMENT_JWT_SECRET } })
+  const result = await cli(t, ['token', '--user', 'user_owner'], { DATABASE_PATH: config.DATABASE_PATH })
+  t.equal(result.code, 0)
+  t.match(result.stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
+  t.match(result.stderr, /^!!! WARNING: JWT_SECRET is not set/)
+  const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Signed with the development secret' }, bearer(result.stdout.trim()))
+  t.equal(res.statusCode, 200, 'a server left on the default secret accepts it')
+})
+
+t.test('token --expires-in 90s gives a token that lives 90 seconds', async t => {
+  const result = await cli(t, ['token', '--user', 'user_alice', '--expires-in', '90s'], { JWT_SECRET: TEST_SECRET })
+  t.equal(result.code, 0, result.stderr)
+  t.equal(result.stderr, '')
+  const { payload } = decodeJwt(result.stdout.trim())
+  t.equal(Number(payload.exp) - Number(payload.iat), 90)
+  t.equal(payload.sub, 'user_alice')
+  t.notOk('iss' in payload || 'aud' in payload, 'no iss/aud unless configured')
+})
+
+t.test('token refuses a bad --expires-in, an unsupported --alg and a missing --user with one line and exit 1', async t => {
+  const env = { JWT_SECRET: TEST_SECRET }
+  const cases: Array<[string[], string]> = [
+    [['token', '--user', 'u', '--expires-in', 'soon'], '--expires-in must look like 90s, 15m, 1h or 7d (got "soon")'],
+    [['token', '--user', 'u', '--alg', 'RS256'], '--alg RS256 is not supported yet: only HS256'],
+    [['token', '--expires-in', '90s'], '--user is required']
+  ]
+  const results = await Promise.all(cases.map(([args]) => cli(t, args, env)))
+  results.forEach((result, i) => {
+    const [args, message] = cases[i]!
+    t.same(result, { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: ${message}\n` }, args.join(' '))
+  })
+})
+
+t.test('token carries JWT_ISSUER and JWT_AUDIENCE, and a server configured with them accepts it', async t => {
+  const claims = { JWT_ISSUER: 'https://issuer.example.test', JWT_AUDIENCE: 'basic-admin-mock-tests' }
+  const { app, row } = await build(t, { config: claims })
+  // The same CLI without the claims mints a token this server must refuse.
+  const [result, plain] = await Promise.all([
+    cli(t, ['token', '--user', 'user_admin'], { JWT_SECRET: TEST_SECRET, ...claims }),
+    cli(t, ['token', '--user', 'user_admin'], { JWT_SECRET: TEST_SECRET })
+  ])
+  t.equal(result.code, 0, result.stderr)
+  const token = result.stdout.trim()
+  const { payload } = decodeJwt(token)
+  t.equal(payload.iss, claims.JWT_ISSUER)
+  t.equal(payload.aud, claims.JWT_AUDIENCE)
+
+  const res = await patchKey(app, 'proj_one', 'key_read', { roles: 'read , write' }, bearer(token))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(row('key_read')?.roles, 'read,write')
+
+  const refused = await patchKey(app, 'proj_one', 'key_read', { roles: 'admin' }, bearer(plain.stdout.trim()))
+  t.equal(refused.statusCode, 401)
+  t.equal(refused.headers['www-authenticate'], 'Bearer realm="basic-admin", error="invalid_token"')
+  t.equal(row('key_read')?.roles, 'read,write', 'the refused request changed nothing')
+})
+
+t.test('seed FILE loads a fixture into a fresh database, and a second run is a no-op', async t => {
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
+  const file = join(dir, 'fixture.json')
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'data', 'seeded.db') }
+
+  const first = await cli(t, ['seed', file], env)
+  t.same(first, { code: 0, signal: null, stdout: '', stderr: `loaded ${file}: 14 new row(s)\n` })
+  const rows = snapshot(env.DATABASE_PATH)
+  t.same(rows.users.map(u => (u as { id: string }).id), ['user_admin', 'user_member', 'user_outsider', 'user_owner'])
+  t.match(rows.users, [{ id: 'user_admin', email: 'admin@example.com', name: 'Admin', created_at: Number }])
+  t.same(rows.projects.map(p => [(p as { id: string }).id, (p as { name: string }).name]), [['proj_one', 'One'], ['proj_two', 'Two']])
+  t.same(rows.project_members, [
+    { project_id: 'proj_one', user_id: 'user_admin', role: 'admin' },
+    { project_id: 'proj_one', user_id: 'user_member', role: 'member' },
+    { project_id: 'proj_one', user_id: 'user_owner', role: 'owner' },
+    { project_id: 'proj_two', user_id: 'user_outsider', role: 'owner' }
+  ])
+  const keys = rows.api_keys as Array<{ id: string, project_id: string, label: string, roles: string, key_hash: Buffer, created_at: number, updated_at: number, last_used: number | null }>
+  t.same(keys.map(k => [k.id, k.project_id, k.label, k.roles]), [
+    ['key_admin', 'proj_one', 'Admin key', 'admin'],
+    ['key_read', 'proj_one', 'Read key', 'read,app:db:read'],
+    ['key_two_admin', 'proj_two', 'Two admin', 'admin'],
+    ['key_two_read', 'proj_two', 'Two read', 'read']
+  ])
+  for (const key of keys) {
+    t.same(key.key_hash, sha256(SECRETS[key.id as keyof typeof SECRETS]), `${key.id}: only the sha256 of the fixture value is stored`)
+    t.equal(key.updated_at, key.created_at)
+    t.equal(key.last_used, null)
+  }
+  t.same(rows.schema_migrations, [{ version: 1, name: 'initial' }], 'seed migrates a fresh database first')
+
+  const second = await cli(t, ['seed', file], env)
+  t.same(second, { code: 0, signal: null, stdout: '', stderr: `loaded ${file}: 0 new row(s)\n` })
+  t.same(snapshot(env.DATABASE_PATH), rows, 'same rows, byte for byte')
+})
+
+t.test('seed refuses a bad fixture with one line naming the problem and its place, and loads nothing of it', async t => {
+  // Each bad fixture has its own ids, so a half-loaded one would show up by name in the diff.
+  const project = (tag: string, extra: object): object => ({
+    users: [{ id: `user_${tag}`, email: `${tag}@example.com` }],
+    projects: [{ id: `proj_${tag}`, name: tag, members: [{ user: `user_${tag}`, role: 'owner' }], ...extra }]
+  })
+  const key = (tag: string, extra: object): object => ({ id: `key_${tag}`, label: tag, roles: 'admin', value: `basic_key_${tag}_0000000000000000000000`, ...extra })
+  const cases: Record<string, [content: string | undefined, problem: string]> = {
+    'bad-value.json': [JSON.stringify(project('a', { keys: [key('a', { value: 'sk_live_0000000000000000000000000000' })] })),
+      'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it'],
+    'invalid.json': ['{"users": [', 'not valid JSON: Unexpected end of JSON input'],
+    'missing.json': [undefined, 'cannot be read (ENOENT)'],
+    // These pass the schema and fail half-way through the load, after rows were inserted.
+    'unknown-member.json': [JSON.stringify(project('b', { members: [{ user: 'user_b', role: 'owner' }, { user: 'user_ghost', role: 'admin' }] })),
+      'projects[0].members[1].user: unknown user "user_ghost"'],
+    'empty-label.json': [JSON.stringify(project('c', { keys: [key('c', { label: '   ' })] })),
+      'projects[0].keys[0].label: label must not be empty or only whitespace'],
+    'reused-secret.json': [JSON.stringify(project('d', { keys: [key('d', {}), key('e', { value: SECRETS.key_admin })] })),
+      'projects[0].keys[1].value: already the secret of key "key_admin"']
+  }
+  const files = Object.fromEntries(Object.entries(cases).filter(([, [content]]) => content !== undefined).map(([name, [content]]) => [name, content]))
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE), ...files })
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'seeded.db') }
+  t.equal((await cli(t, ['seed', join(dir, 'fixture.json')], env)).code, 0)
+  const before = snapshot(env.DATABASE_PATH)
+
+  const names = Object.keys(cases)
+  const [noFile, ...results] = await Promise.all([cli(t, ['seed'], env), ...names.map(name => cli(t, ['seed', join(dir, name)], env))])
+  t.same(noFile, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: seed needs a fixture file: basic-admin-mock seed FILE\n' })
+  results.forEach((result, i) => {
+    const name = names[i]!
+    t.same(result, { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: fixture ${join(dir, name)}: ${cases[name]![1]}\n` }, name)
+  })
+  t.same(snapshot(env.DATABASE_PATH), before, 'the database is unchanged')
+})
+
+t.test('key create prints only the new secret, stores its hash, and the secret works as a bearer', async t => {
+  const { app, config, row } = await build(t)
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH }
+
+  const created = await cli(t, ['key', 'create', '--project', 'proj_one', '--label', '  Deploy bot ', '--roles', ' read , write,read'], env)
+  t.equal(created.code, 0, created.stderr)
+  t.match(created.stdout, /^basic_key_[A-Za-z0-9_-]{43}\n$/, 'exactly one line: the secret')
+  const secret = created.stdout.trim()
+  const [stored] = query<{ id: string, project_id: string, label: string, roles: string, key_hash: Buffer, created_at: number, updated_at: number, last_used: number | null }>(
+    config.DATABASE_PATH, 'SELECT * FROM api_keys WHERE key_hash = ?', sha256(secret))
+  t.ok(stored, 'a row whose key_hash is sha256(secret)')
+  t.match(stored, { project_id: 'proj_one', label: 'Deploy bot', roles: 'read,write', last_used: null })
+  t.equal(stored!.updated_at, stored!.created_at)
+  t.ok(Math.abs(stored!.created_at - Date.now()) < 60_000, 'created_at is now, in epoch ms')
+  t.equal(created.stderr, `created key ${stored!.id} in project proj_one (label "Deploy bot", roles "read,write")\n`)
+
+  // An admin key made by the CLI while the app has the same file open manages the project at once.
+  const admin = await cli(t, ['key', 'create', '--project', 'proj_one', '--label', 'CLI admin', '--roles', 'admin'], env)
+  t.equal(admin.code, 0, admin.stderr)
+  const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Renamed by a CLI key' }, bearer(admin.stdout.trim()))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().key.label, 'Renamed by a CLI key')
+  t.equal(row('key_read')?.label, 'Renamed by a CLI key')
+  t.equal(app.db.prepare('SELECT count(*) FROM api_keys').pluck().get(), 6)
+})
+
+t.test('key create refuses an unknown project and bad input with one line, creating no row', async t => {
+  const { config } = await build(t)
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH }
+  const count = (): unknown => query<{ n: number }>(config.DATABASE_PATH, 'SELECT count(*) AS n FROM api_keys')[0]?.n
+  const cases: Array<[string[], string]> = [
+    [['create', '--project', 'proj_nope', '--label', 'L', '--roles', 'admin'], 'unknown project "proj_nope"'],
+    [['create', '--project', 'proj_one', '--label', 'L', '--roles', 'read,,write'], 'roles must not contain empty items (check for stray commas)'],
+    [['create', '--project', 'proj_one', '--roles', 'admin'], '--label is required'],
+    [['list'], 'usage: basic-admin-mock key create --project ID --label L --roles R']
+  ]
+  const results = await Promise.all(cases.map(([args]) => cli(t, ['key', ...args], env)))
+  results.forEach((result, i) => {
+    const [args, message] = cases[i]!
+    t.same(result, { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: ${message}\n` }, args.join(' '))
+  })
+  t.equal(count(), 4, 'still only the fixture keys')
+})
+
+t.test('migrate creates the schema on a fresh database, then reports it up to date', async t => {
+  const dir = t.testdir()
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'nested', 'fresh.db') }
+  const first = await cli(t, ['migrate'], env)
+  t.same(first, { code: 0, signal: null, stdout: '', stderr: 'applied migrations 1\n' })
+  const tables = query<{ name: string }>(env.DATABASE_PATH, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map(r => r.name)
+  t.same(tables, ['api_keys', 'project_members', 'projects', 'schema_migrations', 'users'])
+  const [migration] = query<{ version: number, name: string, applied_at: number }>(env.DATABASE_PATH, 'SELECT * FROM schema_migrations')
+  t.match(migration, { version: 1, name: 'initial' })
+  t.ok(Math.abs(migration!.applied_at - Date.now()) < 60_000, 'applied_at is now')
+  t.same(query(env.DATABASE_PATH, 'PRAGMA journal_mode'), [{ journal_mode: 'wal' }])
+
+  const second = await cli(t, ['migrate'], env)
+  t.same(second, { code: 0, signal: null, stdout: '', stderr: 'database is up to date\n' })
+  t.equal(query(env.DATABASE_PATH, 'SELECT * FROM schema_migrations').length, 1)
+})
+
+t.test('migrate and serve refuse a database newer than they know, with one line', async t => {
+  const dir = t.testdir()
+  const path = join(dir, 'future.db')
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: path, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }
+  // What a newer basic-admin-mock would have left behind: version 1 and one this build has never heard of.
+  const db = new Database(path)
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
+  db.exec("INSERT INTO schema_migrations VALUES (1, 'initial', 1), (999, 'from_the_future', 2)")
+  db.close()
+  const before = query(path, 'SELECT * FROM sqlite_master ORDER BY name').concat(query(path, 'SELECT * FROM schema_migrations'))
+
+  const expected = 'basic-admin-mock: the database is at schema version 999, newer than this server knows (1): upgrade basic-admin-mock\n'
+  const [migrated, served] = await Promise.all([cli(t, ['migrate'], env), cli(t, ['serve'], env)])
+  t.same(migrated, { code: 1, signal: null, stdout: '', stderr: expected }, 'migrate')
+  t.same({ ...served, stdout: '' }, { code: 1, signal: null, stdout: '', stderr: expected }, 'serve')
+  t.notMatch(served.stdout, /listening/, 'serve never listened')
+  t.same(query(path, 'SELECT * FROM sqlite_master ORDER BY name').concat(query(path, 'SELECT * FROM schema_migrations')), before, 'the database is untouched')
+})
+
+t.test('a bad setting stops the CLI with exit 1 and exactly one line on stderr', async t => {
+  const dir = t.testdir()
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'never.db') }
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    ['PORT=abc', ['migrate'], { PORT: 'abc' }, /^basic-admin-mock: invalid setting PORT: .*"abc"/],
+    ['--port 70000', ['migrate', '--port', '70000'], {}, /^basic-admin-mock: invalid setting PORT: .*70000/],
+    ['short JWT_SECRET', ['migrate'], { JWT_SECRET: 'x'.repeat(31) }, /^basic-admin-mock: invalid setting JWT_SECRET: must be at least 32 bytes long\n$/],
+    ['LOG_LEVEL=loud', ['migrate'], { LOG_LEVEL: 'loud' }, /^basic-admin-mock: invalid setting LOG_LEVEL: .*"loud"/],
+    ['unknown flag', ['migrate', '--nope'], {}, /^basic-admin-mock: Unknown option '--nope'/]
+  ]
+  const results = await Promise.all(cases.map(([, args, extra]) => cli(t, args, { ...env, ...extra })))
+  results.forEach((result, i) => {
+    const [name, , , message] = cases[i]!
+    t.equal(result.code, 1, `${name}: exit code`)
+    t.equal(result.stdout, '', `${name}: nothing on stdout`)
+    t.match(result.stderr, ONE_ERROR_LINE, `${name}: one line`)
+    t.match(result.stderr, message, name)
+  })
+  t.notOk(existsSync(env.DATABASE_PATH), 'no database was created')
+})
+
+t.test('flags override the environment', async t => {
+  const dir = t.testdir({ 'not-a-dir': 'a file' })
+  const good = join(dir, 'good.db')
+  const bad = join(dir, 'not-a-dir', 'bad.db')
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: bad }
+
+  // Without the flag the environment is what fails (PORT=abc and LOG_LEVEL=loud fail alone above).
+  const envOnly = await cli(t, ['migrate'], env)
+  t.equal(envOnly.code, 1)
+  t.match(envOnly.stderr, ONE_ERROR_LINE)
+  t.notOk(existsSync(good))
+
+  const flagSecret = 'a-secret-given-as-a-flag-of-32-bytes+'
+  const [flagged, signed] = await Promise.all([
+    cli(t, ['migrate', '--database-path', good, '--port', '0', '--log-level', 'silent'], { ...env, PORT: 'abc', LOG_LEVEL: 'loud' }),
+    cli(t, ['token', '--user', 'u', '--jwt-secret', flagSecret], { JWT_SECRET: 'short' })
+  ])
+  t.same(flagged, { code: 0, signal: null, stdout: '', stderr: 'applied migrations 1\n' })
+  t.same(query(good, 'SELECT version FROM schema_migrations'), [{ version: 1 }])
+  t.notOk(existsSync(bad))
+
+  t.equal(signed.code, 0, signed.stderr)
+  t.equal(signed.stderr, '')
+  const [head, body, signature] = signed.stdout.trim().split('.')
+  t.equal(signature, createHmac('sha256', flagSecret).update(`${head}.${body}`).digest('base64url'), 'signed with the --jwt-secret value')
+})
+
+t.test('--help prints the usage on stdout and exits 0', async t => {
+  const long = await cli(t, ['--help'])
+  t.equal(long.code, 0)
+  t.equal(long.stderr, '')
+  t.match(long.stdout, /^Usage: basic-admin-mock \[command\] \[options\]\n/)
+  for (const word of ['serve', 'migrate', 'seed FILE', 'token --user ID', 'key create --project ID --label L --roles R', 'DATABASE_PATH', '--database-path', 'JWT_SECRET']) {
+    t.ok(long.stdout.includes(word), `mentions ${word}`)
+  }
+})

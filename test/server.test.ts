@@ -1,0 +1,326 @@
+// The server as users start it (`npm start` is `node dist/src/cli.js serve`): a real process on a real port.
+import t from 'tap'
+import Database from 'better-sqlite3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FIXTURE, SECRETS, TEST_SECRET } from './helper.js'
+
+const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+
+const START_TIMEOUT_MS = 15_000
+const EXIT_TIMEOUT_MS = 15_000
+const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const DEMO_SECRET_WARNING = /WARNING: JWT_SECRET is not set/
+
+type Tap = { teardown: (fn: () => unknown) => void }
+// The type of `t` inside t.test(): the last overload of t.test takes only the callback.
+type TestT = Parameters<Parameters<typeof t.test>[0]>[0]
+interface Exit { code: number | null, signal: NodeJS.Signals | null }
+
+interface Server {
+  child: ChildProcess
+  lines: string[]
+  stderr: () => string
+  /** Resolves with the first stdout line (already seen or to come) that matches; rejects on timeout or exit. */
+  waitForLine: (match: (line: string) => boolean, what: string, timeoutMs?: number) => Promise<string>
+  waitForExit: (timeoutMs?: number) => Promise<Exit>
+}
+
+function withTimeout<T> (promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const describe = (): string => typeof what === 'string' ? what : what()
+  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${describe()}`)), ms) })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Spawns the CLI with exactly this env (plus PATH); it is SIGKILLed in teardown if still alive. */
+function spawnCli (t: Tap, args: string[], env: Record<string, string>): Server {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // 'close', not 'exit': by then stdout and stderr are fully read.
+  let closed = false
+  const exited = new Promise<Exit>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL')
+      await exited
+    }
+  })
+  const lines: string[] = []
+  const waiters = new Set<() => void>()
+  let stderr = ''
+  let partial = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n')
+    partial = parts.pop()!
+    lines.push(...parts)
+    for (const check of waiters) check()
+  })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  child.on('close', () => {
+    closed = true
+    for (const check of waiters) check()
+  })
+
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    waitForLine: (match, what, timeoutMs = START_TIMEOUT_MS) => withTimeout(new Promise<string>((resolve, reject) => {
+      const check = (): void => {
+        const line = lines.find(match)
+        if (line !== undefined) {
+          waiters.delete(check)
+          resolve(line)
+        } else if (closed) {
+          waiters.delete(check)
+          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr: ${stderr}`))
+        }
+      }
+      waiters.add(check)
+      check()
+    }), timeoutMs, () => `${what}; stderr so far: ${stderr}`),
+    waitForExit: (timeoutMs = EXIT_TIMEOUT_MS) => withTimeout(exited, timeoutMs, 'process exit')
+  }
+}
+
+interface Started extends Server { url: string }
+
+/** `serve` on a free port of 127.0.0.1; resolves once the banner names the URL. */
+async function startServer (t: Tap, env: Record<string, string>): Promise<Started> {
+  const server = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env })
+  const banner = await server.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
+  const url = /^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(database .+\)$/.exec(banner)
+  if (url === null) throw new Error(`unexpected banner: ${banner}`)
+  return { ...server, url: url[1]! }
+}
+
+/** Runs a shell line (the printed curl) with a plain PATH; never longer than 10 s. */
+function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn('/bin/bash', ['-c', line], { env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), 10_000, line)
+}
+
+function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+function tables (path: string): Record<string, unknown[]> {
+  return Object.fromEntries(['users', 'projects', 'project_members', 'api_keys'].map(table => [table, query(path, `SELECT * FROM ${table} ORDER BY 1, 2`)]))
+}
+
+async function patch (url: string, project: string, key: string, secret: string, body: unknown): Promise<{ status: number, headers: Headers, body: unknown }> {
+  const res = await fetch(`${url}/project/${project}/key/${key}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000)
+  })
+  return { status: res.status, headers: res.headers, body: await res.json() }
+}
+
+t.test('npm start on an empty data dir prints a curl that works, and a restart keeps what it did', async t => {
+  const dir = t.testdir()
+  const path = join(dir, 'data', 'basic-admin.db')
+  let renamedAt = 0
+  let before: Record<string, unknown[]> = {}
+
+  await t.test('the printed curl renames the demo key', async t => {
+    const server = await startServer(t, { DATABASE_PATH: path })
+    const curl = await server.waitForLine(line => line.startsWith('curl '), 'the curl line')
+    t.equal(server.lines[server.lines.indexOf(curl) - 1], 'Try the demo key:')
+    t.match(server.stderr(), DEMO_SECRET_WARNING, 'warns that the development JWT secret is in use')
+
+    const result = await shell(t, curl)
+    t.equal(result.code, 0, result.stderr)
+    t.equal(result.stderr, '')
+    const body = JSON.parse(result.stdout) as { key: { updated_at: string } }
+    t.same(body, { key: { id: 'key_demo', label: 'Renamed with curl', roles: 'admin,read', updated_at: body.key.updated_at } }, 'exactly these fields')
+    t.match(body.key.updated_at, ISO_MS_UTC)
+    renamedAt = Date.parse(body.key.updated_at)
+    t.ok(Math.abs(renamedAt - Date.now()) < 60_000, 'updated_at is now')
+
+    t.match(query(path, "SELECT * FROM api_keys WHERE id = 'key_demo'"), [{ project_id: 'proj_demo', label: 'Renamed with curl', roles: 'admin,read', updated_at: renamedAt, last_used: Number }])
+    before = tables(path)
+    t.same(Object.keys(before).map(table => before[table]!.length), [1, 1, 1, 1], 'one demo user, project, member and key')
+
+    // A crash, not a shutdown: the answered write must be in the file anyway.
+    server.child.kill('SIGKILL')
+    t.same(await server.waitForExit(), { code: null, signal: 'SIGKILL' })
+  })
+
+  await t.test('a restart keeps the renamed key, loads no demo data over it, and prints a curl that still works', async t => {
+    const server = await startServer(t, { DATABASE_PATH: path, JWT_SECRET: TEST_SECRET })
+    const curl = await server.waitForLine(line => line.startsWith('curl '), 'the curl line')
+    t.same(tables(path), before, 'every row as the first process left it')
+    t.equal(server.stderr(), '', 'no development-secret warning when JWT_SECRET is set')
+
+    const result = await shell(t, curl)
+    t.equal(result.code, 0, result.stderr)
+    const body = JSON.parse(result.stdout) as { key: { updated_at: string } }
+    t.same(body, { key: { id: 'key_demo', label: 'Renamed with curl', roles: 'admin,read', updated_at: body.key.updated_at } })
+    t.ok(Date.parse(body.key.updated_at) > renamedAt, 'updated_at moved forward')
+
+    server.child.kill('SIGTERM')
+    t.same(await server.waitForExit(), { code: 0, signal: null })
+    t.equal(server.stderr(), '')
+  })
+})
+
+t.test('with SEED_FILE the server loads that fixture instead of the demo data', async t => {
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
+  const path = join(dir, 'seeded.db')
+  const server = await startServer(t, { DATABASE_PATH: path, SEED_FILE: join(dir, 'fixture.json'), JWT_SECRET: TEST_SECRET })
+
+  const res = await patch(server.url, 'proj_one', 'key_read', SECRETS.key_admin, { label: 'Renamed over HTTP' })
+  t.equal(res.status, 200)
+  t.match(res.headers.get('content-type'), /^application\/json/)
+  t.same(res.body, { key: { id: 'key_read', label: 'Renamed over HTTP', roles: 'read,app:db:read', updated_at: (res.body as { key: { updated_at: string } }).key.updated_at } })
+
+  const demo = await patch(server.url, 'proj_demo', 'key_demo', 'basic_key_demoDEMOdemoDEMOdemoDEMOdemoDEMOdemoDEMOdem', { label: 'x' })
+  t.equal(demo.status, 401, 'the demo secret is not a key here')
+  t.equal(demo.headers.get('www-authenticate'), 'Bearer realm="basic-admin", error="invalid_token"')
+
+  t.same(query(path, 'SELECT id FROM projects ORDER BY id'), [{ id: 'proj_one' }, { id: 'proj_two' }], 'no proj_demo')
+  t.same(query(path, "SELECT label FROM api_keys WHERE id = 'key_read'"), [{ label: 'Renamed over HTTP' }])
+  t.notOk(server.lines.some(line => line.startsWith('curl ') || line === 'Try the demo key:'), 'no demo curl is printed')
+  t.equal(server.stderr(), '')
+})
+
+t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the file and the problem', async t => {
+  const user = { id: 'user_a', email: 'a@example.com' }
+  const dir = t.testdir({
+    'bad-value.json': JSON.stringify({ projects: [{ id: 'proj_a', name: 'A', keys: [{ id: 'key_a', label: 'A', roles: 'admin', value: 'not_a_basic_key_000000000000000000' }] }] }),
+    'invalid.json': '{"users": [',
+    'unknown-member.json': JSON.stringify({ users: [user], projects: [{ id: 'proj_a', name: 'A', members: [{ user: 'user_ghost', role: 'owner' }] }] })
+  })
+  const cases: Record<string, string> = {
+    'missing.json': 'cannot be read (ENOENT)',
+    'bad-value.json': 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it',
+    'invalid.json': 'not valid JSON: Unexpected end of JSON input',
+    'unknown-member.json': 'projects[0].members[0].user: unknown user "user_ghost"'
+  }
+  const runs = Object.keys(cases).map(name => spawnCli(t, ['serve'], {
+    HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, `${name}.db`), SEED_FILE: join(dir, name)
+  }))
+  const exits = await Promise.all(runs.map(run => run.waitForExit()))
+  Object.entries(cases).forEach(([name, problem], i) => {
+    t.same(exits[i], { code: 1, signal: null }, `${name}: exit code`)
+    t.equal(runs[i]!.stderr(), `basic-admin-mock: fixture ${join(dir, name)}: ${problem}\n`, name)
+    t.notOk(runs[i]!.lines.some(line => line.includes('listening')), `${name}: never listened`)
+  })
+  t.same(query(join(dir, 'unknown-member.json.db'), 'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM projects) AS n'), [{ n: 0 }], 'nothing of the bad fixture was loaded')
+})
+
+/** Opens `count` PATCHes whose bodies are only half sent, so they are in flight until finish() is called. */
+function halfSentPatches (url: string, count: number) {
+  const { hostname, port } = new URL(url)
+  return Array.from({ length: count }, (_, i) => {
+    const label = `in flight ${String(i).padStart(2, '0')}`
+    const body = Buffer.from(JSON.stringify({ label }))
+    const req = httpRequest({
+      host: hostname,
+      port,
+      method: 'PATCH',
+      path: '/project/proj_one/key/key_read',
+      agent: false,
+      headers: { authorization: `Bearer ${SECRETS.key_admin}`, 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }
+    })
+    const response = new Promise<{ status: number | undefined, body: string }>((resolve, reject) => {
+      req.on('error', reject)
+      req.on('response', res => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('end', () => resolve({ status: res.statusCode, body: text }))
+      })
+    })
+    req.write(body.subarray(0, 10))
+    return { label, response, finish: () => req.end(body.subarray(10)) }
+  })
+}
+
+async function shutsDownGracefully (t: TestT, signal: NodeJS.Signals, count: number): Promise<void> {
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
+  const path = join(dir, 'shutdown.db')
+  const server = await startServer(t, { DATABASE_PATH: path, SEED_FILE: join(dir, 'fixture.json'), JWT_SECRET: TEST_SECRET })
+
+  const requests = halfSentPatches(server.url, count)
+  const incoming = (line: string): boolean => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')
+  // The server has parsed every request's headers, and is waiting for the rest of the bodies.
+  await server.waitForLine(() => server.lines.filter(incoming).length === count, `${count} incoming requests`)
+  server.child.kill(signal)
+  await server.waitForLine(line => line.includes('shutting down: finishing in-flight requests') && line.includes(signal), `the ${signal} log line`, 5_000)
+  for (const request of requests) request.finish()
+
+  const answers = await withTimeout(Promise.all(requests.map(r => r.response)), 10_000, 'the in-flight answers')
+  const updated: Array<{ label: string, at: number }> = []
+  answers.forEach((answer, i) => {
+    t.equal(answer.status, 200, `request ${i} answered`)
+    const body = JSON.parse(answer.body) as { key: { id: string, label: string, roles: string, updated_at: string } }
+    t.same(body, { key: { id: 'key_read', label: requests[i]!.label, roles: 'read,app:db:read', updated_at: body.key.updated_at } })
+    updated.push({ label: body.key.label, at: Date.parse(body.key.updated_at) })
+  })
+  t.same(await server.waitForExit(), { code: 0, signal: null }, `exits 0 after ${signal}`)
+  t.equal(server.stderr(), '')
+
+  t.same(query(path, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }])
+  t.equal(new Set(updated.map(u => u.at)).size, count, 'every write got its own updated_at')
+  const last = updated.reduce((a, b) => (b.at > a.at ? b : a))
+  t.match(query(path, "SELECT label, updated_at FROM api_keys WHERE id = 'key_read'"), [{ label: last.label, updated_at: last.at }], 'the last answered write is in the file')
+}
+
+t.test('SIGTERM lets every in-flight request finish, then exits 0 with the database intact', async t => {
+  await shutsDownGracefully(t, 'SIGTERM', 50)
+})
+
+t.test('SIGINT shuts down the same way', async t => {
+  await shutsDownGracefully(t, 'SIGINT', 3)
+})
+
+t.test('a running server', async t => {
+  const dir = t.testdir()
+  const server = await startServer(t, { DATABASE_PATH: join(dir, 'first.db'), JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'warn' })
+
+  await t.test('answers /health and /ready with 200 {"status":"ok"}, unauthenticated', async t => {
+    for (const route of ['/health', '/ready']) {
+      const res = await fetch(server.url + route, { signal: AbortSignal.timeout(10_000) })
+      t.equal(res.status, 200, route)
+      t.match(res.headers.get('content-type'), /^application\/json/)
+      t.equal(await res.text(), '{"status":"ok"}', route)
+    }
+  })
+
+  await t.test('serves the contract at /openapi.json', async t => {
+    const res = await fetch(`${server.url}/openapi.json`, { signal: AbortSignal.timeout(10_000) })
+    t.equal(res.status, 200)
+    t.match(res.headers.get('content-type'), /^application\/json/)
+    const document = await res.json() as { openapi: string, paths: Record<string, Record<string, unknown>> }
+    t.equal(document.openapi, '3.0.0')
+    t.ok(document.paths['/project/{id}/key/{key_id}']?.patch, 'the PATCH operation is there')
+  })
+
+  await t.test('a second server on the same port exits 1 with one line naming EADDRINUSE', async t => {
+    const port = new URL(server.url).port
+    const second = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'warn', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'second.db') })
+    t.same(await second.waitForExit(), { code: 1, signal: null })
+    t.match(second.stderr(), /^basic-admin-mock: [^\n]*EADDRINUSE[^\n]*\n$/)
+    t.notOk(second.lines.some(line => line.startsWith('basic-admin-mock listening')))
+    const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) })
+    t.equal(health.status, 200, 'the first server is unaffected')
+  })
+
+  server.child.kill('SIGTERM')
+  t.same(await server.waitForExit(), { code: 0, signal: null })
+})
