@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
-import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET } from './helper.js'
+import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
 
 const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -54,15 +54,6 @@ function snapshot (path: string): Record<'users' | 'projects' | 'project_members
       api_keys: db.prepare('SELECT * FROM api_keys ORDER BY id').all(),
       schema_migrations: db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()
     }
-  } finally {
-    db.close()
-  }
-}
-
-function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
   } finally {
     db.close()
   }

@@ -1,6 +1,7 @@
 // Builds the real app on a fresh SQLite file per test and closes it afterwards.
 import { join } from 'node:path'
 import type { Test } from 'tap'
+import Database from 'better-sqlite3'
 import { SignJWT } from 'jose'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
@@ -88,4 +89,14 @@ export function bearer (token: string): Record<string, string> {
 
 export function patchKey (app: FastifyInstance, project: string, key: string, body: unknown, headers: Record<string, string>, extra: Partial<InjectOptions> = {}): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'PATCH', url: `/project/${project}/key/${key}`, payload: body as InjectOptions['payload'], headers, ...extra })
+}
+
+/** Rows of a database file, read through a separate read-only connection (as another process would). */
+export function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
 }

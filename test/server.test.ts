@@ -1,12 +1,11 @@
 // The server as users start it (`npm start` is `node dist/src/cli.js serve`): a real process on a real port.
 import t from 'tap'
-import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FIXTURE, SECRETS, TEST_SECRET } from './helper.js'
+import { FIXTURE, SECRETS, TEST_SECRET, query } from './helper.js'
 
 const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -107,15 +106,6 @@ function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: st
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), 10_000, line)
-}
-
-function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    return db.prepare(sql).all(...params) as T[]
-  } finally {
-    db.close()
-  }
 }
 
 function tables (path: string): Record<string, unknown[]> {

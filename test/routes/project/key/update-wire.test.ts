@@ -11,6 +11,11 @@ async function listen (t: Parameters<typeof build>[0]) {
   return { ...built, port: address.port, url: `http://127.0.0.1:${address.port}` }
 }
 
+/** A PATCH of key_read as raw bytes: head lines after the request line, then the body as given. */
+function rawPatch (port: number, headers: string[], body: string): Promise<string> {
+  return raw(port, ['PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close', ...headers, '', body].join('\r\n'))
+}
+
 /** Sends raw bytes and returns the raw response (the connection is closed by the request). */
 function raw (port: number, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -37,11 +42,10 @@ t.test('a PATCH over HTTP answers 200 with JSON and a content length', async t =
 t.test('two Authorization headers are refused as an invalid token, not resolved silently', async t => {
   const { port, row } = await listen(t)
   const body = '{"label":"Twice"}'
-  const res = await raw(port, [
-    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
+  const res = await rawPatch(port, [
     `Authorization: Bearer ${SECRETS.key_admin}`, `Authorization: Bearer ${SECRETS.key_read}`,
-    'Content-Type: application/json', `Content-Length: ${body.length}`, '', body
-  ].join('\r\n'))
+    'Content-Type: application/json', `Content-Length: ${body.length}`
+  ], body)
   t.match(res, /^HTTP\/1\.1 401 /)
   t.match(res, /www-authenticate: Bearer realm="basic-admin", error="invalid_token"/i)
   t.equal(row('key_read')?.label, 'Read key')
@@ -50,11 +54,9 @@ t.test('two Authorization headers are refused as an invalid token, not resolved 
 t.test('a chunked body over 16 KiB is a 400 naming the limit', async t => {
   const { port, row } = await listen(t)
   const chunk = JSON.stringify({ label: 'x'.repeat(20_000) })
-  const res = await raw(port, [
-    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
-    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked', '',
-    `${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`
-  ].join('\r\n'))
+  const res = await rawPatch(port, [
+    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked'
+  ], `${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`)
   t.match(res, /^HTTP\/1\.1 400 /)
   t.match(res, /\{"error":"Bad Request","message":"Request body is larger than 16384 bytes"\}/)
   t.equal(row('key_read')?.label, 'Read key')
@@ -63,10 +65,9 @@ t.test('a chunked body over 16 KiB is a 400 naming the limit', async t => {
 t.test('a Content-Length that promises more than is sent is a 400', async t => {
   const { port, row } = await listen(t)
   const body = '{"label":"Short"}'
-  const res = await raw(port, [
-    'PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close',
-    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', `Content-Length: ${body.length - 3}`, '', body
-  ].join('\r\n'))
+  const res = await rawPatch(port, [
+    `Authorization: Bearer ${SECRETS.key_admin}`, 'Content-Type: application/json', `Content-Length: ${body.length - 3}`
+  ], body)
   t.match(res, /^HTTP\/1\.1 400 /)
   t.equal(row('key_read')?.label, 'Read key')
 })
