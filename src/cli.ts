@@ -72,7 +72,7 @@ function withDatabase<T> (config: Config, fn: (db: Db) => T): T {
 
 async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv)
-  if (values.help === true) {
+  if (values.help === true || positionals[0] === 'help') {
     process.stdout.write(USAGE)
     return
   }
@@ -83,6 +83,8 @@ async function run (argv: string[]): Promise<void> {
 
   switch (command) {
     case 'serve':
+      // npm swallows `npm start --port 1` into a bare "1": say so instead of ignoring it.
+      if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (with npm start, pass flags after --: npm start -- --port 8080)`)
       await serve(config)
       return
     case 'migrate': {

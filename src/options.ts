@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import type { Config } from './config.js'
@@ -36,6 +37,21 @@ export function formatSchemaErrors (errors: FastifySchemaValidationError[], data
   return new Error(message)
 }
 
+// Errors Node's HTTP parser raises before Fastify sees a request; the contract has no 408 or 431.
+const CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'Request headers are larger than 16 KiB',
+  ERR_HTTP_REQUEST_TIMEOUT: 'Request timed out'
+}
+
+function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  if (socket.writable) {
+    const body = JSON.stringify({ error: 'Bad Request', message: CLIENT_ERRORS[error.code ?? ''] ?? 'Malformed HTTP request' })
+    socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
 /** The Fastify options of the server and of every test: validation in tests is validation in production. */
 export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions {
   return {
@@ -44,8 +60,8 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServe
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
     },
     bodyLimit: BODY_LIMIT,
-    // Long ids must reach the route (and its 404), not fall through to "no such route".
-    routerOptions: { maxParamLength: 4096 },
+    // Any id that fits in Node's 16 KiB of headers reaches the route (and its 404).
+    routerOptions: { maxParamLength: 65536 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // New requests during shutdown are still served; the contract has no 503.
@@ -53,6 +69,7 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServe
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatSchemaErrors,
+    clientErrorHandler,
     // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(routeNotFound(request))

@@ -15,12 +15,17 @@ export const DEVELOPMENT_SECRET_WARNING = [
 export async function serve (config: Config): Promise<FastifyInstance> {
   const fixture = config.SEED_FILE === undefined ? undefined : readFixtureFile(config.SEED_FILE)
   const app = await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
-  // After start-up checks, so that a failed start is still one line.
-  if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
   app.server.headersTimeout = 10_000
-  await app.listen({ port: config.PORT, host: config.HOST })
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST })
+  } catch (error) {
+    await app.close()
+    throw error
+  }
+  // Only once started, so that a failed start is still one line.
+  if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
 
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT

@@ -181,7 +181,7 @@ t.test('seed refuses a bad fixture with one line naming the problem and its plac
   const key = (tag: string, extra: object): object => ({ id: `key_${tag}`, label: tag, roles: 'admin', value: `basic_key_${tag}_0000000000000000000000`, ...extra })
   const cases: Record<string, [content: string | undefined, problem: string]> = {
     'bad-value.json': [JSON.stringify(project('a', { keys: [key('a', { value: 'sk_live_0000000000000000000000000000' })] })),
-      'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it'],
+      'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)'],
     'invalid.json': ['{"users": [', 'not valid JSON: Unexpected end of JSON input'],
     'missing.json': [undefined, 'cannot be read (ENOENT)'],
     // These pass the schema and fail half-way through the load, after rows were inserted.
@@ -336,7 +336,20 @@ t.test('flags override the environment', async t => {
   t.equal(signature, createHmac('sha256', flagSecret).update(`${head}.${body}`).digest('base64url'), 'signed with the --jwt-secret value')
 })
 
-t.test('--help prints the usage on stdout and exits 0', async t => {
+t.test('serve refuses a stray argument (as `npm start --port 1` leaves) instead of ignoring it', async t => {
+  const result = await cli(t, ['serve', '3010'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(t.testdir(), 'x.db'), PORT: '0' })
+  t.same(result, {
+    code: 1,
+    signal: null,
+    stdout: '',
+    stderr: 'basic-admin-mock: unexpected argument "3010" (with npm start, pass flags after --: npm start -- --port 8080)\n'
+  })
+})
+
+t.test('help and --help print the usage on stdout and exit 0', async t => {
+  const word = await cli(t, ['help'])
+  t.equal(word.code, 0)
+  t.match(word.stdout, /^Usage: basic-admin-mock/)
   const long = await cli(t, ['--help'])
   t.equal(long.code, 0)
   t.equal(long.stderr, '')

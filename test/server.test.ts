@@ -37,8 +37,8 @@ function withTimeout<T> (promise: Promise<T>, ms: number, what: string | (() => 
 }
 
 /** Spawns the CLI with exactly this env (plus PATH); it is SIGKILLed in teardown if still alive. */
-function spawnCli (t: Tap, args: string[], env: Record<string, string>): Server {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function spawnCli (t: Tap, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): Server {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   // 'close', not 'exit': by then stdout and stderr are fully read.
   let closed = false
   const exited = new Promise<Exit>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))
@@ -199,7 +199,7 @@ t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the file 
   })
   const cases: Record<string, string> = {
     'missing.json': 'cannot be read (ENOENT)',
-    'bad-value.json': 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it',
+    'bad-value.json': 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)',
     'invalid.json': 'not valid JSON: Unexpected end of JSON input',
     'unknown-member.json': 'projects[0].members[0].user: unknown user "user_ghost"'
   }
@@ -277,6 +277,16 @@ t.test('SIGTERM lets every in-flight request finish, then exits 0 with the datab
 
 t.test('SIGINT shuts down the same way', async t => {
   await shutsDownGracefully(t, 'SIGINT', 3)
+})
+
+t.test('SIGTERM to `npm start` reaches the server: it exits and frees the port', async t => {
+  const npm = spawnCli(t, [], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(t.testdir(), 'npm.db') }, ['npm', 'start', '--silent'])
+  const banner = await npm.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
+  const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]!
+  t.equal((await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })).status, 200)
+  npm.child.kill('SIGTERM')
+  await npm.waitForExit()
+  await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens any more')
 })
 
 t.test('a running server', async t => {

@@ -15,10 +15,10 @@ export const DEMO_FIXTURE: Fixture = {
   }]
 }
 
-/** A ready-to-paste PATCH for the demo key, or undefined once that key no longer answers to the demo secret. */
+/** A ready-to-paste PATCH for the demo key, or undefined once that key could no longer make it (changed, regenerated, not admin). */
 export function demoCurl (keys: KeyStore, baseUrl: string): string | undefined {
   const key = keys.findBySecret(DEMO_KEY_SECRET)
-  if (key === undefined || key.id !== 'key_demo' || key.projectId !== 'proj_demo') return undefined
+  if (key?.id !== 'key_demo' || key.projectId !== 'proj_demo' || !key.roles.split(',').includes('admin')) return undefined
   return `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
     ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
     ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''

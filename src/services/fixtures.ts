@@ -20,7 +20,7 @@ export const FixtureSchema = Type.Object({
       user: Id, role: Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
     }, Closed))),
     keys: Type.Optional(Type.Array(Type.Object({
-      id: Id, label: Type.String(), roles: Type.String(), value: Type.String({ pattern: '^basic_key_.{20,}$' })
+      id: Id, label: Type.String(), roles: Type.String(), value: Type.String({ pattern: '^basic_key_[A-Za-z0-9._~+/-]{20,}$' })
     }, Closed)))
   }, Closed)))
 }, Closed)
@@ -35,7 +35,7 @@ function where (pointer: string): string {
 }
 
 function explain (path: string, error: ValueError): string {
-  if (path.endsWith('.value') && error.type === ValueErrorType.StringPattern) return 'must start with basic_key_ and have at least 20 characters after it'
+  if (path.endsWith('.value') && error.type === ValueErrorType.StringPattern) return 'must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)'
   if (error.type === ValueErrorType.StringPattern) return 'must be 1 to 128 characters of A-Z a-z 0-9 _ -'
   if (path.endsWith('.role')) return 'must be one of owner, admin, member'
   return error.message.charAt(0).toLowerCase() + error.message.slice(1)

@@ -44,6 +44,7 @@ t.test('a bad fixture names its problem and loads nothing', async t => {
   const base = { users: [{ id: 'u1', email: 'u1@x' }], projects: [{ id: 'p1', name: 'P', members: [{ user: 'u1', role: 'owner' }], keys: [{ id: 'k1', label: 'K', roles: 'admin', value: 'basic_key_12345678901234567890' }] }] }
   const variants: Array<[string, (f: any) => void, string]> = [
     ['short value', f => { f.projects[0].keys[0].value = 'basic_key_short' }, 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it'],
+    ['a value that cannot be a bearer token', f => { f.projects[0].keys[0].value = 'basic_key_with some spaces in it!!' }, 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)'],
     ['wrong prefix', f => { f.projects[0].keys[0].value = 'sk_live_123456789012345678901234' }, 'projects[0].keys[0].value: must start with basic_key_'],
     ['bad id', f => { f.users[0].id = 'u 1' }, 'users[0].id: must be 1 to 128 characters of A-Z a-z 0-9 _ -'],
     ['bad role', f => { f.projects[0].members[0].role = 'god' }, 'projects[0].members[0].role: must be one of owner, admin, member'],

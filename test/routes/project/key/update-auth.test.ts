@@ -126,3 +126,17 @@ t.test('last_used of the calling key moves only on success', async t => {
   t.equal(res.statusCode, 200)
   t.equal(row('key_admin')?.last_used, 1_800_000_000_000)
 })
+
+t.test('a caller who sees the project but may not manage it gets insufficient_scope whether or not the key exists', async t => {
+  const { app, rows } = await build(t)
+  const before = rows()
+  for (const headers of [bearer(await userToken('user_member')), bearer(SECRETS.key_read)]) {
+    for (const key of ['key_read', 'key_missing', 'key_two_read']) {
+      const res = await patchKey(app, 'proj_one', key, { label: 'x' }, headers)
+      t.equal(res.statusCode, 401, key)
+      t.strictSame(res.json(), SCOPE)
+      t.equal(res.headers['www-authenticate'], scope.challenge)
+    }
+  }
+  t.strictSame(rows(), before)
+})

@@ -123,6 +123,7 @@ t.test('path ids that cannot exist answer 404 as not found', async t => {
   const before = rows()
   for (const url of [
     `/project/proj_one/key/${'k'.repeat(129)}`,
+    `/project/proj_one/key/${'k'.repeat(5000)}`,
     `/project/${'p'.repeat(129)}/key/key_read`,
     '/project/proj_one/key/key.read',
     '/project/proj_one/key/key%20read',

@@ -71,3 +71,17 @@ t.test('a Content-Length that promises more than is sent is a 400', async t => {
   t.match(res, /^HTTP\/1\.1 400 /)
   t.equal(row('key_read')?.label, 'Read key')
 })
+
+t.test('headers over Node\'s 16 KiB are a 400 in the contract shape, not a 431', async t => {
+  const { port } = await listen(t)
+  const res = await raw(port, `PATCH /project/proj_one/key/${'k'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)
+  t.match(res, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(res, /\r\n\r\n\{"error":"Bad Request","message":"Request headers are larger than 16 KiB"\}$/)
+})
+
+t.test('a request Node cannot parse is a 400 in the contract shape', async t => {
+  const { port } = await listen(t)
+  const res = await raw(port, 'NOT HTTP AT ALL\r\n\r\n')
+  t.match(res, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(res, /\{"error":"Bad Request","message":"Malformed HTTP request"\}$/)
+})
