@@ -60,11 +60,11 @@ export function parseDuration (text: string): number {
   return Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd']
 }
 
-function withDatabase<T> (config: Config, fn: (db: Db) => T): T {
+/** Opens and migrates the database, runs fn, and closes it. */
+function withDatabase<T> (config: Config, fn: (db: Db, applied: number[]) => T): T {
   const db = openDatabase(config.DATABASE_PATH)
   try {
-    migrate(db, readMigrations(migrationsDir))
-    return fn(db)
+    return fn(db, migrate(db, readMigrations(migrationsDir)))
   } finally {
     db.close()
   }
@@ -87,16 +87,9 @@ async function run (argv: string[]): Promise<void> {
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (with npm start, pass flags after --: npm start -- --port 8080)`)
       await serve(config)
       return
-    case 'migrate': {
-      const db = openDatabase(config.DATABASE_PATH)
-      try {
-        const applied = migrate(db, readMigrations(migrationsDir))
-        note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`)
-      } finally {
-        db.close()
-      }
+    case 'migrate':
+      withDatabase(config, (_db, applied) => note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`))
       return
-    }
     case 'seed': {
       const file = rest[0]
       if (file === undefined) throw new UsageError('seed needs a fixture file: basic-admin-mock seed FILE')

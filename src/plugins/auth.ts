@@ -10,7 +10,6 @@ export type Caller =
 
 declare module 'fastify' {
   interface FastifyInstance {
-    jwt: ReturnType<typeof createJwtService>
     /** onRequest hook: sets request.caller or answers 401. */
     authenticate: (request: FastifyRequest) => Promise<void>
     /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
@@ -36,7 +35,6 @@ function bearerToken (request: FastifyRequest): string {
 
 export default fp<JwtSettings>(async function authPlugin (app, settings) {
   const jwt = createJwtService(settings)
-  app.decorate('jwt', jwt)
   app.decorateRequest('caller', null)
 
   app.decorate('authenticate', async function authenticate (request: FastifyRequest) {

@@ -21,7 +21,7 @@ export function createKeyStore (db: Db, clock: Clock) {
   const byHash = db.prepare<[Buffer], Pick<KeyRow, 'id' | 'project_id' | 'roles' | 'key_hash'>>(
     'SELECT id, project_id, roles, key_hash FROM api_keys WHERE key_hash = ?')
   // updated_at moves forward strictly, even twice in one millisecond or from two processes.
-  // RETURNING is read with .all(): .get() leaves the statement open and WAL checkpoints never finish.
+  // RETURNING is read with .all(): in autocommit, .get() leaves the statement open and WAL checkpoints never finish.
   const update = db.prepare<{ project: string, id: string, label: string | null, roles: string | null, now: number }, UpdatedKey>(
     `UPDATE api_keys SET label = coalesce(@label, label), roles = coalesce(@roles, roles),
        updated_at = max(@now, updated_at + 1)
@@ -53,10 +53,10 @@ export function createKeyStore (db: Db, clock: Clock) {
       writeTransaction(db, () => touch.run(clock.now(), keyId))
     },
 
-    /** Creates a key with a new secret (or a given one, for fixtures); the secret is returned once. */
-    create (projectId: string, key: { id?: string, label: string, roles: string, secret?: string }) {
-      const id = key.id ?? randomUUID()
-      const secret = key.secret ?? generateApiKey()
+    /** Creates a key with a new secret, returned this once. */
+    create (projectId: string, key: { label: string, roles: string }) {
+      const id = randomUUID()
+      const secret = generateApiKey()
       const now = clock.now()
       writeTransaction(db, () => insert.run(id, projectId, key.label, key.roles, hashApiKey(secret), now, now))
       return { id, secret, created_at: now }
