@@ -45,17 +45,12 @@ function decodeJwt (token: string): { header: Record<string, unknown>, payload: 
 
 /** Every row of the seeded tables, read-only, in a stable order. */
 function snapshot (path: string): Record<'users' | 'projects' | 'project_members' | 'api_keys' | 'schema_migrations', unknown[]> {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
-  try {
-    return {
-      users: db.prepare('SELECT * FROM users ORDER BY id').all(),
-      projects: db.prepare('SELECT * FROM projects ORDER BY id').all(),
-      project_members: db.prepare('SELECT * FROM project_members ORDER BY project_id, user_id').all(),
-      api_keys: db.prepare('SELECT * FROM api_keys ORDER BY id').all(),
-      schema_migrations: db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()
-    }
-  } finally {
-    db.close()
+  return {
+    users: query(path, 'SELECT * FROM users ORDER BY id'),
+    projects: query(path, 'SELECT * FROM projects ORDER BY id'),
+    project_members: query(path, 'SELECT * FROM project_members ORDER BY project_id, user_id'),
+    api_keys: query(path, 'SELECT * FROM api_keys ORDER BY id'),
+    schema_migrations: query(path, 'SELECT version, name FROM schema_migrations ORDER BY version')
   }
 }
 
