@@ -3,19 +3,18 @@ import type { FastifyError } from 'fastify'
 import { badRequest, HttpError, INTERNAL_ERROR, routeNotFound } from '../errors.js'
 import { BODY_LIMIT } from '../options.js'
 
-// Fastify's own transport errors, reworded and answered as the contract's 400.
-const TRANSPORT_MESSAGES: Record<string, (error: FastifyError) => string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => `Request body is larger than ${BODY_LIMIT} bytes`,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'Content-Type must be application/json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => 'Request body is empty: send a JSON object',
-  FST_ERR_CTP_INVALID_JSON_BODY: () => 'Request body is not valid JSON'
+// Fastify's own transport errors, reworded and answered as the contract's 400
+// (the JSON parser of plugins/json-body.ts words its own).
+const TRANSPORT_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: `Request body is larger than ${BODY_LIMIT} bytes`,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json'
 }
 
 function toHttpError (error: FastifyError): HttpError | undefined {
   if (error instanceof HttpError) return error
   if (error.validation !== undefined) return badRequest(error.message)
-  const reword = TRANSPORT_MESSAGES[error.code]
-  if (reword !== undefined) return badRequest(reword(error))
+  const message = TRANSPORT_MESSAGES[error.code]
+  if (message !== undefined) return badRequest(message)
   // Any other client error Fastify raises (bad Content-Length, aborted body...) is a 400 too.
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return badRequest(error.message)
