@@ -57,11 +57,12 @@ export function parseFixture (text: string): Fixture {
   return value as Fixture
 }
 
-function rule<T> (path: string, fn: () => T): T {
+/** Runs fn; a RuleError or FixtureError it throws comes out as a FixtureError that starts with "where: ". */
+function at<T> (where: string | undefined, fn: () => T): T {
   try {
     return fn()
   } catch (error) {
-    if (error instanceof RuleError) throw new FixtureError(`${path}: ${error.message}`)
+    if (where !== undefined && (error instanceof FixtureError || error instanceof RuleError)) throw new FixtureError(`${where}: ${error.message}`)
     throw error
   }
 }
@@ -71,23 +72,13 @@ function unique (seen: Set<string>, id: string, path: string): void {
   seen.add(id)
 }
 
-/** Runs fn, putting "fixture SOURCE: " before the message of any FixtureError it throws. */
-function from<T> (source: string | undefined, fn: () => T): T {
-  try {
-    return fn()
-  } catch (error) {
-    if (source !== undefined && error instanceof FixtureError) throw new FixtureError(`fixture ${source}: ${error.message}`)
-    throw error
-  }
-}
-
 /**
  * Adds what the fixture has and the database lacks, in one transaction; rows
  * that already exist (by id) are left as they are, so loading twice is a no-op.
  * Errors name the source (a file path) when one is given.
  */
 export function loadFixture (db: Db, fixture: Fixture, clock: Clock, source?: string): { created: number } {
-  return from(source, () => insertFixture(db, fixture, clock))
+  return at(source === undefined ? undefined : `fixture ${source}`, () => insertFixture(db, fixture, clock))
 }
 
 function insertFixture (db: Db, fixture: Fixture, clock: Clock): { created: number } {
@@ -122,8 +113,8 @@ function insertFixture (db: Db, fixture: Fixture, clock: Clock): { created: numb
       project.keys?.forEach((key, k) => {
         const path = `projects[${p}].keys[${k}]`
         unique(keys, key.id, `${path}.id`)
-        const label = rule(`${path}.label`, () => normaliseLabel(key.label))
-        const roles = rule(`${path}.roles`, () => normaliseRoles(key.roles))
+        const label = at(`${path}.label`, () => normaliseLabel(key.label))
+        const roles = at(`${path}.roles`, () => normaliseRoles(key.roles))
         const owner = keyById.get(key.id)
         if (owner !== undefined && owner !== project.id) {
           throw new FixtureError(`${path}.id: key ${JSON.stringify(key.id)} already belongs to project ${JSON.stringify(owner)}`)
@@ -146,7 +137,7 @@ export function isEmpty (db: Db): boolean {
 
 /** Reads and validates a fixture file; errors name the file and the problem. */
 export function readFixtureFile (path: string): Fixture {
-  return from(path, () => {
+  return at(`fixture ${path}`, () => {
     let text: string
     try {
       text = readFileSync(path, 'utf8')
