@@ -91,10 +91,11 @@ export function patchKey (app: FastifyInstance, project: string, key: string, bo
   return app.inject({ method: 'PATCH', url: `/project/${project}/key/${key}`, payload: body as InjectOptions['payload'], headers, ...extra })
 }
 
-/** Rows of a database file, read through a separate read-only connection (as another process would). */
+/** Rows of a database file, read through a separate connection (as another process would) that may not write. */
 export function query<T> (path: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true })
+  const db = new Database(path, { fileMustExist: true })
   try {
+    db.pragma('query_only = ON')
     return db.prepare(sql).all(...params) as T[]
   } finally {
     db.close()

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
-import { openDatabase } from '../../src/db/database.js'
+import { openDatabase, writeTransaction } from '../../src/db/database.js'
 import { migrate, MigrationError, readMigrations } from '../../src/db/migrate.js'
 import { migrationsDir } from '../../src/paths.js'
 
@@ -67,4 +67,17 @@ t.test('two connections migrating one file at once apply each migration once', a
   t.strictSame(migrate(a, migrations), [1])
   t.strictSame(migrate(b, migrations), [])
   t.equal(b.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), 1)
+})
+
+t.test('writeTransaction takes the write lock at BEGIN, so writers queue instead of failing mid-way', async t => {
+  const path = join(t.testdir(), 'x.db')
+  const a = openDatabase(path)
+  const b = openDatabase(path)
+  t.teardown(() => { a.close(); b.close() })
+  b.pragma('busy_timeout = 0')
+  writeTransaction(a, () => {
+    // a has written nothing yet: only an IMMEDIATE transaction already holds the lock here.
+    t.throws(() => b.exec('BEGIN IMMEDIATE'), { code: 'SQLITE_BUSY' })
+  })
+  t.doesNotThrow(() => { b.exec('BEGIN IMMEDIATE'); b.exec('COMMIT') }, 'free again after commit')
 })
