@@ -5,6 +5,8 @@ export const MAX_LABEL_LENGTH = 255
 export const MAX_ROLES = 32
 const ROLE_NAME = /^[A-Za-z0-9:_.*-]+$/
 const CONTROL = /\p{Cc}/u
+// A lone UTF-16 surrogate has no UTF-8 form: SQLite would store (and answer) something else than was sent.
+const LONE_SURROGATE = /\p{Cs}/u
 const ID = /^[A-Za-z0-9_-]{1,128}$/
 
 export class RuleError extends Error {}
@@ -12,6 +14,7 @@ export class RuleError extends Error {}
 /** The label as stored: trimmed, 1..255 characters, no control characters anywhere. */
 export function normaliseLabel (label: string): string {
   if (CONTROL.test(label)) throw new RuleError('label must not contain control characters')
+  if (LONE_SURROGATE.test(label)) throw new RuleError('label must be valid Unicode (it contains a lone surrogate)')
   const trimmed = label.trim()
   if (trimmed === '') throw new RuleError('label must not be empty or only whitespace')
   const length = [...trimmed].length

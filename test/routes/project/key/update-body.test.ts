@@ -24,6 +24,7 @@ const rejected: Array<[string, unknown, Record<string, string>, string]> = [
   ['a label with a newline', { label: 'a\nb' }, json, 'label must not contain control characters'],
   ['a label with a NUL', { label: 'a\u0000b' }, json, 'label must not contain control characters'],
   ['a label with DEL', { label: 'a\u007fb' }, json, 'label must not contain control characters'],
+  ['a label with a lone surrogate', '{"label":"a\\ud800b"}', json, 'label must be valid Unicode (it contains a lone surrogate)'],
   ['a role with a space inside', { roles: 'read write' }, json, 'roles: "read write" is not a valid role name'],
   ['a role with a slash', { roles: 'read,db/write' }, json, 'roles: "db/write" is not a valid role name'],
   ['an empty roles string', { roles: '' }, json, 'roles must not contain empty items'],
