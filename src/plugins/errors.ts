@@ -29,6 +29,8 @@ export default fp(async function errorsPlugin (app) {
       request.log.error({ err: error }, 'request failed')
       return reply.code(500).send(INTERNAL_ERROR)
     }
+    // Fastify parses the body even for a route that does not exist; the route's absence is the answer.
+    if (request.is404) return reply.code(404).send(routeNotFound(request))
     if (answer.statusCode === 400) request.log.info({ reason: answer.message }, 'bad request')
     return reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
   })
