@@ -1,0 +1,244 @@
+// An outside validator: traffic through `prism proxy --errors` to the built server, so any request or response that breaks the contract fails.
+import t from 'tap'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { SECRETS, userToken } from '../helper.js'
+import { CONTRACT, PRISM_ERRORS, ROOT, contractProblems, logProblems, send, startPrism, startServer, type Reply } from './harness.js'
+
+if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/src/cli.js is missing: run npm run build first')
+
+type TestT = Parameters<Parameters<typeof t.test>[0]>[0]
+
+const PATCH_KEY = 'PATCH /project/{id}/key/{key_id}'
+const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const INVALID_TOKEN = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
+const INSUFFICIENT_SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
+
+const teardown = (fn: () => unknown): void => { t.teardown(fn) }
+const dir = t.testdir()
+
+// A deliberately wrong upstream, to prove the detector can fail: the key id in the path picks the mistake.
+const wrong = createServer((req, res) => {
+  req.resume().on('end', () => {
+    const mistake = req.url?.split('/')[4]
+    const [status, body] = mistake === 'wrong-body'
+      ? [200, '{"key":{"id":1}}']
+      : mistake === 'wrong-status'
+        ? [403, '{"error":"Forbidden"}']
+        : [200, '{"key":{"id":"k","label":"L","roles":"admin","updated_at":"2026-01-01T00:00:00.000Z"}}']
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body)
+  })
+})
+await new Promise<void>(resolve => wrong.listen(0, '127.0.0.1', resolve))
+// Prism keeps its upstream connections alive: drop them, or close() waits for their idle timeout.
+t.teardown(() => new Promise(resolve => { wrong.close(resolve); wrong.closeAllConnections() }))
+const wrongAddress = wrong.address()
+if (wrongAddress === null || typeof wrongAddress !== 'object') throw new Error('the wrong upstream has no port')
+
+// Everything starts at once: start-up is most of this file's wall time.
+const [[server, prism], wrongPrism] = await Promise.all([
+  startServer(teardown, dir).then(async server => [server, await startPrism(teardown, server.url)] as const),
+  startPrism(teardown, `http://127.0.0.1:${wrongAddress.port}`)
+])
+
+const owner = await userToken('user_owner')
+const adminMember = await userToken('user_admin')
+const member = await userToken('user_member')
+const stranger = await userToken('user_ghost')
+const forged = await userToken('user_owner', { secret: 'another-secret-that-is-32-bytes-or-longer' })
+const expired = await userToken('user_owner', { expiresIn: -3600 })
+
+/** Authorization and Content-Type headers; null leaves the header out. */
+function headers (token: string | null, contentType: string | null = 'application/json'): Record<string, string> {
+  return { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(contentType === null ? {} : { 'content-type': contentType }) }
+}
+
+interface Target { operation: string, method: string, path: string }
+/** A request line for an operation of the contract (`METHOD /template`), its `{params}` filled in order. */
+function at (operation: string, ...params: string[]): Target {
+  const [method, template] = operation.split(' ') as [string, string]
+  let i = 0
+  return { operation, method, path: template.replace(/\{[^}]+\}/g, () => params[i++] ?? '') }
+}
+
+interface Exchange extends Target {
+  name: string
+  headers: Record<string, string>
+  body?: string
+  status: number
+  check: (t: TestT, reply: Reply) => void
+}
+
+function renamed (id: string, label: string, roles: string): Exchange['check'] {
+  return (t, reply) => {
+    const key = (reply.json as { key?: { updated_at?: unknown } } | undefined)?.key
+    t.match(key?.updated_at, ISO_MS_UTC, 'updated_at is ISO 8601 UTC with milliseconds')
+    t.same(reply.json, { key: { id, label, roles, updated_at: key?.updated_at } }, 'exactly the contract fields')
+  }
+}
+function badRequest (message: RegExp): Exchange['check'] {
+  return (t, reply) => {
+    t.same(Object.keys(reply.json as object), ['error', 'message'])
+    t.match(reply.json, { error: 'Bad Request', message })
+  }
+}
+function unauthorized (body: typeof INVALID_TOKEN, error: string): Exchange['check'] {
+  return (t, reply) => {
+    t.same(reply.json, body)
+    t.equal(reply.headers['www-authenticate'], `Bearer realm="basic-admin", error="${error}"`)
+  }
+}
+const notFound: Exchange['check'] = (t, reply) => t.same(reply.json, { error: 'API key not found' })
+
+const json = JSON.stringify
+const admin = SECRETS.key_admin
+
+// Requests Prism lets through: every status the operation lists, answered by the server.
+const forwarded: Exchange[] = [
+  { name: 'an admin API key renames a key', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '  Renamed through Prism ' }), status: 200, check: renamed('key_read', 'Renamed through Prism', 'read,app:db:read') },
+  { name: 'the owner changes only the roles, normalised', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(owner), body: json({ roles: ' read , write,read' }), status: 200, check: renamed('key_read', 'Renamed through Prism', 'read,write') },
+  { name: 'an admin member changes label and roles together', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(adminMember), body: json({ label: 'Both', roles: 'read,app:db:read' }), status: 200, check: renamed('key_read', 'Both', 'read,app:db:read') },
+  { name: 'a JSON content type with parameters is accepted', ...at(PATCH_KEY, 'proj_one', 'key_admin'), headers: headers(admin, 'application/json; charset=utf-8'), body: json({ label: 'Admin key' }), status: 200, check: renamed('key_admin', 'Admin key', 'admin') },
+
+  { name: 'a label of only spaces is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '   ' }), status: 400, check: badRequest(/empty or only whitespace/) },
+  { name: 'an empty label is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '' }), status: 400, check: badRequest(/empty/) },
+  { name: 'a label with a control character is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\u0001b' }), status: 400, check: badRequest(/control characters/) },
+  { name: 'a label with a tab is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\tb' }), status: 400, check: badRequest(/control characters/) },
+  { name: 'a label over 255 characters is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x'.repeat(256) }), status: 400, check: badRequest(/at most 255/) },
+  { name: 'a role name with a space and a bang is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'bad role!' }), status: 400, check: badRequest(/not a valid role name/) },
+  { name: 'an empty role item is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'read,,write' }), status: 400, check: badRequest(/empty items/) },
+  { name: 'more than 32 roles are refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') }), status: 400, check: badRequest(/32/) },
+  { name: 'an unknown property is refused (the contract allows it, the server does not)', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', extra: 1 }), status: 400, check: badRequest(/extra/) },
+  { name: 'a __proto__ key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"__proto__":{"label":"x"}}', status: 400, check: badRequest(/__proto__/) },
+  { name: 'a constructor key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', constructor: 1 }), status: 400, check: badRequest(/constructor/) },
+  { name: 'a +json content type other than application/json is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin, 'application/merge-patch+json'), body: json({ label: 'x' }), status: 400, check: badRequest(/Content-Type/) },
+  { name: 'an empty body is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), status: 400, check: badRequest(/empty/) },
+  { name: 'a body over 16 KiB is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x'.repeat(17_000) }), status: 400, check: badRequest(/larger than 16384 bytes/) },
+
+  { name: 'a token that is neither a JWT nor an API key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers('not-a-credential'), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
+  { name: 'an unknown API key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers('basic_key_unknown_000000000000000000000000'), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
+  { name: 'a JWT signed with another secret is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(forged), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
+  { name: 'an expired JWT is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(expired), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
+  { name: 'a plain member is refused with insufficient_scope', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(member), body: json({ label: 'x' }), status: 401, check: unauthorized(INSUFFICIENT_SCOPE, 'insufficient_scope') },
+  { name: 'a project key without the admin role is refused with insufficient_scope', ...at(PATCH_KEY, 'proj_one', 'key_admin'), headers: headers(SECRETS.key_read), body: json({ label: 'x' }), status: 401, check: unauthorized(INSUFFICIENT_SCOPE, 'insufficient_scope') },
+
+  { name: 'a missing key is not found', ...at(PATCH_KEY, 'proj_one', 'key_missing'), headers: headers(admin), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: "another project's key is not found", ...at(PATCH_KEY, 'proj_one', 'key_two_read'), headers: headers(admin), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: 'a project the caller is not a member of is not found', ...at(PATCH_KEY, 'proj_two', 'key_two_read'), headers: headers(owner), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: "an API key cannot see another project's keys", ...at(PATCH_KEY, 'proj_two', 'key_two_read'), headers: headers(admin), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: 'a user unknown to the server sees no project', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(stranger), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: 'a path id with a character outside the id alphabet is not found', ...at(PATCH_KEY, 'bad%20id', 'key_read'), headers: headers(admin), body: json({ label: 'x' }), status: 404, check: notFound },
+  { name: 'a path id over 128 characters is not found', ...at(PATCH_KEY, 'proj_one', 'k'.repeat(129)), headers: headers(admin), body: json({ label: 'x' }), status: 404, check: notFound }
+]
+
+interface Refusal extends Target {
+  name: string
+  headers: Record<string, string>
+  body?: string
+  status: number
+  /** The problem type after `#`, or `invalid_json` for Prism's body parser, which answers outside its problem format. */
+  type: string
+  /** For 422s, the `code` of Prism's validation entry. */
+  code?: string | number
+}
+
+// Requests Prism answers itself without calling the server: the contract's schema or security already rules them out.
+// Not sent: a `null` body, which Prism forwards as no body but with the original Content-Length, so the server waits out its request timeout.
+const refused: Refusal[] = [
+  { name: 'an empty object breaks minProperties', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{}', status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'minProperties' },
+  { name: 'a number label breaks the string type', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"label":123}', status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'type' },
+  { name: 'a null roles breaks the string type', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"roles":null}', status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'type' },
+  { name: 'a top-level array breaks the object type', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '[{"label":"x"}]', status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'type' },
+  { name: 'a text/plain body is not a content type the contract lists', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin, 'text/plain'), body: json({ label: 'x' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 415 },
+  { name: 'a body without a content type is taken as a string, not the object the contract asks for', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin, null), body: json({ label: 'x' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'type' },
+  { name: 'malformed JSON is refused by Prism before validation', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"label":', status: 400, type: 'invalid_json' },
+  { name: 'a request without Authorization fulfils no security scheme', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(null), body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
+  { name: 'a Basic credential fulfils no security scheme', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: { ...headers(null), authorization: 'Basic dXNlcjpwYXNz' }, body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
+  { name: 'an empty bearer token fulfils no security scheme', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: { ...headers(null), authorization: 'Bearer ' }, body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
+  // RFC 9110 makes the scheme case-insensitive and the server agrees; Prism does not, so this one never reaches the server.
+  { name: 'a lower-case bearer scheme fulfils no security scheme for Prism', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: { ...headers(null), authorization: `bearer ${admin}` }, body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
+  { name: 'a path outside the contract matches no operation', ...at('PATCH /project/{id}/key/{key_id}/extra', 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x' }), status: 404, type: 'NO_PATH_MATCHED_ERROR' }
+]
+
+// Prism logs each refusal it makes as `✖  error  Request terminated with error: <type>: <title>`; its body parser logs nothing.
+const EXPECTED_REFUSAL = new RegExp(`\\[HTTP SERVER\\] .* ✖ +error +Request terminated with error: ${PRISM_ERRORS.replace(/[.#/]/g, '\\$&')}(UNPROCESSABLE_ENTITY|UNAUTHORIZED|NO_PATH_MATCHED_ERROR): `)
+const seen = new Map<string, Set<number>>()
+
+t.test('every request Prism lets through gets the expected answer and Prism reports no violation', async t => {
+  for (const exchange of forwarded) {
+    await t.test(`${exchange.status}: ${exchange.name}`, async t => {
+      const reply = await send(prism.url, exchange.method, exchange.path, exchange.headers, exchange.body)
+      t.same(contractProblems(reply), [], 'Prism found no violation')
+      t.equal(reply.status, exchange.status)
+      t.match(reply.headers['content-type'], /^application\/json/)
+      exchange.check(t, reply)
+      if (reply.status === exchange.status) seen.set(exchange.operation, (seen.get(exchange.operation) ?? new Set()).add(reply.status))
+    })
+  }
+})
+
+t.test('Prism answers requests that break the contract itself, and none reaches the server', async t => {
+  for (const refusal of refused) {
+    await t.test(`${refusal.status}: ${refusal.name}`, async t => {
+      const reply = await send(prism.url, refusal.method, refusal.path, refusal.headers, refusal.body)
+      t.equal(reply.status, refusal.status)
+      t.equal(reply.headers['sl-violations'], undefined, 'a request refusal, not a response violation')
+      if (refusal.type === 'invalid_json') {
+        t.same(reply.json, { error: { code: 'invalid_json', message: 'Invalid JSON' } }, "Prism's body parser, not the server's 400")
+        return
+      }
+      t.match(reply.headers['content-type'], /^application\/problem\+json/)
+      t.match(reply.json, { type: `${PRISM_ERRORS}${refusal.type}`, status: refusal.status })
+      if (refusal.code !== undefined) t.match(reply.json, { validation: [{ code: refusal.code }] })
+      if (refusal.type === 'UNAUTHORIZED') t.equal(reply.headers['www-authenticate'], 'Bearer,Bearer', "Prism's own challenge, not the server's")
+    })
+  }
+})
+
+t.test('the server answered every status of every operation in the contract through Prism', async t => {
+  const contract = parse(readFileSync(CONTRACT, 'utf8')) as { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }
+  const listed = Object.entries(contract.paths).flatMap(([path, item]) =>
+    Object.entries(item).filter(([method]) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
+      .map(([method, operation]) => [`${method.toUpperCase()} ${path}`, Object.keys(operation.responses ?? {}).map(Number).sort()] as const))
+  t.ok(listed.some(([operation]) => operation === PATCH_KEY), `the contract still has ${PATCH_KEY}`)
+  for (const [operation, statuses] of listed) {
+    t.same([...(seen.get(operation) ?? [])].sort(), statuses, `${operation}: statuses the server answered through Prism (an operation or status without traffic needs some in this file)`)
+  }
+})
+
+t.test("Prism's log holds no violation and no error beyond the refusals it was sent", async t => {
+  // The log is written asynchronously: wait until every request sent has its lines.
+  const count = (pattern: RegExp): number => prism.proc.output().split('\n').filter(line => pattern.test(line)).length
+  const logged = refused.filter(refusal => refusal.type !== 'invalid_json').length
+  const deadline = Date.now() + 5_000
+  while ((count(/Received forward response/) < forwarded.length || count(EXPECTED_REFUSAL) < logged) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  t.equal(count(/Forwarding "\w+" request to /), forwarded.length, 'exactly the requests Prism lets through reached the server')
+  t.equal(count(EXPECTED_REFUSAL), logged, 'one refusal line per request Prism answered itself')
+  t.same(logProblems(prism.proc.output(), EXPECTED_REFUSAL), [], 'no violation, warning or unexpected error line')
+  t.equal(server.proc.output().split('\n').filter(line => line.trim() !== '' && !line.startsWith('basic-admin-mock listening on ')).join('\n'), '', 'the server logged no warning or error')
+})
+
+t.test('the detector flags an upstream that breaks the contract, and only then', async t => {
+  const good = await send(wrongPrism.url, 'PATCH', '/project/p/key/right', headers('anything'), json({ label: 'x' }))
+  t.equal(good.status, 200)
+  t.same(contractProblems(good), [], 'a conforming answer is not flagged')
+
+  const wrongBody = await send(wrongPrism.url, 'PATCH', '/project/p/key/wrong-body', headers('anything'), json({ label: 'x' }))
+  t.equal(wrongBody.status, 500, 'Prism replaces an answer that breaks the schema')
+  t.match(wrongBody.json, { type: `${PRISM_ERRORS}VIOLATIONS`, validation: [{ location: ['response', 'body', 'key', 'id'], severity: 'Error', code: 'type' }] })
+  t.match(contractProblems(wrongBody), [/^sl-violations: .*key\.id must be string/, /^Prism answered with its own problem document \(500\)/])
+
+  const wrongStatus = await send(wrongPrism.url, 'PATCH', '/project/p/key/wrong-status', headers('anything'), json({ label: 'x' }))
+  t.equal(wrongStatus.status, 403, 'a status outside the contract is only a warning: the answer passes through')
+  t.match(contractProblems(wrongStatus), [/^sl-violations: .*"severity":"Warning".*Unable to match the returned status code/])
+
+  const deadline = Date.now() + 5_000
+  while (!/Violation: response/.test(wrongPrism.proc.output()) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+  const problems = logProblems(wrongPrism.proc.output(), EXPECTED_REFUSAL)
+  t.match(problems, [/✖ +error +Request terminated with error: https:\/\/stoplight\.io\/prism\/errors#VIOLATIONS/, /\[VALIDATOR\] ⚠ +warning +Violation: response Unable to match the returned status code/], 'the log scan flags both')
+  t.equal(problems.length, 2)
+})
