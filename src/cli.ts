@@ -7,6 +7,7 @@ import { migrate, MigrationError, readMigrations } from './db/migrate.js'
 import { migrationsDir } from './paths.js'
 import { DEVELOPMENT_SECRET_WARNING, serve } from './server.js'
 import { createJwtService } from './services/jwt.js'
+import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
 import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
 import { normaliseLabel, normaliseRoles, RuleError } from './services/rules.js'
 import { createAccessStore } from './stores/access.js'
@@ -18,7 +19,7 @@ Commands:
   serve                                   start the server (the default)
   migrate                                 apply pending database migrations
   seed FILE                               load a fixture file (idempotent)
-  token --user ID [--expires-in 1h] [--alg HS256]
+  token --user ID [--expires-in 1h] [--alg HS256|RS256]
                                           print a user JWT the server accepts
   key create --project ID --label L --roles R
                                           create an API key and print its secret once
@@ -100,10 +101,18 @@ async function run (argv: string[]): Promise<void> {
     }
     case 'token': {
       const alg = values.alg ?? 'HS256'
-      if (alg !== 'HS256') throw new UsageError(`--alg ${alg} is not supported yet: only HS256`)
-      const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
-      const token = jwt.sign(required(values.user, 'user'), { expiresIn: parseDuration(values['expires-in'] ?? '1h'), alg })
-      if (usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      if (alg !== 'HS256' && alg !== 'RS256') throw new UsageError(`--alg must be HS256 or RS256 (got ${JSON.stringify(alg)})`)
+      const user = required(values.user, 'user')
+      const expiresIn = parseDuration(values['expires-in'] ?? '1h')
+      // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database.
+      const signingKey = alg === 'HS256'
+        ? undefined
+        : fixedSigningKey(config.JWT_PRIVATE_KEY_FILE !== undefined
+          ? readSigningKeyFile(config.JWT_PRIVATE_KEY_FILE)
+          : withDatabase(config, db => signingKeySource(db, systemClock).current()))
+      const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKey })
+      const token = jwt.sign(user, { expiresIn, alg })
+      if (alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
       out(token)
       return
     }
@@ -125,7 +134,7 @@ async function run (argv: string[]): Promise<void> {
   }
 }
 
-const EXPECTED = [UsageError, ConfigError, FixtureError, MigrationError, RuleError]
+const EXPECTED = [UsageError, ConfigError, FixtureError, MigrationError, RuleError, SigningKeyError]
 
 run(process.argv.slice(2)).catch((error: unknown) => {
   const known = EXPECTED.some(type => error instanceof type) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true

@@ -14,6 +14,7 @@ export const ConfigSchema = Type.Object({
   JWT_SECRET: Type.String({ minLength: 1, default: DEVELOPMENT_JWT_SECRET }),
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LOG_LEVEL: Type.String({ default: 'info' })
 })
 

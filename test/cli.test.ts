@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
+import { readMigrations } from '../src/db/migrate.js'
+import { migrationsDir } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
 
 const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
@@ -37,6 +39,9 @@ function cli (t: Tap, args: string[], env: Record<string, string> = {}): Promise
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+const MIGRATIONS = readMigrations(migrationsDir)
+const VERSIONS = MIGRATIONS.map(m => m.version).join(', ')
 
 function decodeJwt (token: string): { header: Record<string, unknown>, payload: Record<string, unknown> } {
   const [header, payload] = token.split('.').slice(0, 2).map(part => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>)
@@ -97,7 +102,7 @@ t.test('token refuses a bad --expires-in, an unsupported --alg and a missing --u
   const env = { JWT_SECRET: TEST_SECRET }
   const cases: Array<[string[], string]> = [
     [['token', '--user', 'u', '--expires-in', 'soon'], '--expires-in must look like 90s, 15m, 1h or 7d (got "soon")'],
-    [['token', '--user', 'u', '--alg', 'RS256'], '--alg RS256 is not supported yet: only HS256'],
+    [['token', '--user', 'u', '--alg', 'ES256'], '--alg must be HS256 or RS256 (got "ES256")'],
     [['token', '--expires-in', '90s'], '--user is required']
   ]
   const results = await Promise.all(cases.map(([args]) => cli(t, args, env)))
@@ -160,7 +165,7 @@ t.test('seed FILE loads a fixture into a fresh database, and a second run is a n
     t.equal(key.updated_at, key.created_at)
     t.equal(key.last_used, null)
   }
-  t.same(rows.schema_migrations, [{ version: 1, name: 'initial' }], 'seed migrates a fresh database first')
+  t.same(rows.schema_migrations, MIGRATIONS.map(m => ({ version: m.version, name: m.name })), 'seed migrates a fresh database first')
 
   const second = await cli(t, ['seed', file], env)
   t.same(second, { code: 0, signal: null, stdout: '', stderr: `loaded ${file}: 0 new row(s)\n` })
@@ -251,17 +256,17 @@ t.test('migrate creates the schema on a fresh database, then reports it up to da
   const dir = t.testdir()
   const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'nested', 'fresh.db') }
   const first = await cli(t, ['migrate'], env)
-  t.same(first, { code: 0, signal: null, stdout: '', stderr: 'applied migrations 1\n' })
+  t.same(first, { code: 0, signal: null, stdout: '', stderr: `applied migrations ${VERSIONS}\n` })
   const tables = query<{ name: string }>(env.DATABASE_PATH, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map(r => r.name)
-  t.same(tables, ['api_keys', 'project_members', 'projects', 'schema_migrations', 'users'])
-  const [migration] = query<{ version: number, name: string, applied_at: number }>(env.DATABASE_PATH, 'SELECT * FROM schema_migrations')
-  t.match(migration, { version: 1, name: 'initial' })
-  t.ok(Math.abs(migration!.applied_at - Date.now()) < 60_000, 'applied_at is now')
+  t.same(tables, ['api_keys', 'project_members', 'projects', 'schema_migrations', 'signing_keys', 'users'])
+  const applied = query<{ version: number, name: string, applied_at: number }>(env.DATABASE_PATH, 'SELECT * FROM schema_migrations ORDER BY version')
+  t.match(applied, MIGRATIONS.map(m => ({ version: m.version, name: m.name })))
+  t.ok(applied.every(m => Math.abs(m.applied_at - Date.now()) < 60_000), 'applied_at is now')
   t.same(query(env.DATABASE_PATH, 'PRAGMA journal_mode'), [{ journal_mode: 'wal' }])
 
   const second = await cli(t, ['migrate'], env)
   t.same(second, { code: 0, signal: null, stdout: '', stderr: 'database is up to date\n' })
-  t.equal(query(env.DATABASE_PATH, 'SELECT * FROM schema_migrations').length, 1)
+  t.equal(query(env.DATABASE_PATH, 'SELECT * FROM schema_migrations').length, MIGRATIONS.length)
 })
 
 t.test('migrate and serve refuse a database newer than they know, with one line', async t => {
@@ -275,7 +280,7 @@ t.test('migrate and serve refuse a database newer than they know, with one line'
   db.close()
   const before = query(path, 'SELECT * FROM sqlite_master ORDER BY name').concat(query(path, 'SELECT * FROM schema_migrations'))
 
-  const expected = 'basic-admin-mock: the database is at schema version 999, newer than this server knows (1): upgrade basic-admin-mock\n'
+  const expected = `basic-admin-mock: the database is at schema version 999, newer than this server knows (${MIGRATIONS.length}): upgrade basic-admin-mock\n`
   const [migrated, served] = await Promise.all([cli(t, ['migrate'], env), cli(t, ['serve'], env)])
   t.same(migrated, { code: 1, signal: null, stdout: '', stderr: expected }, 'migrate')
   t.same({ ...served, stdout: '' }, { code: 1, signal: null, stdout: '', stderr: expected }, 'serve')
@@ -321,8 +326,8 @@ t.test('flags override the environment', async t => {
     cli(t, ['migrate', '--database-path', good, '--port', '0', '--log-level', 'silent'], { ...env, PORT: 'abc', LOG_LEVEL: 'loud' }),
     cli(t, ['token', '--user', 'u', '--jwt-secret', flagSecret], { JWT_SECRET: 'short' })
   ])
-  t.same(flagged, { code: 0, signal: null, stdout: '', stderr: 'applied migrations 1\n' })
-  t.same(query(good, 'SELECT version FROM schema_migrations'), [{ version: 1 }])
+  t.same(flagged, { code: 0, signal: null, stdout: '', stderr: `applied migrations ${VERSIONS}\n` })
+  t.same(query(good, 'SELECT version FROM schema_migrations ORDER BY version'), MIGRATIONS.map(m => ({ version: m.version })))
   t.notOk(existsSync(bad))
 
   t.equal(signed.code, 0, signed.stderr)

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { insufficientScope, invalidToken, keyNotFound, missingCredentials } from '../errors.js'
 import { looksLikeApiKey } from '../services/api-key.js'
 import { createJwtService, type JwtSettings } from '../services/jwt.js'
+import { signingKeySource, type SigningKeySource } from '../services/signing-key.js'
 
 export type Caller =
   | { kind: 'user', userId: string }
@@ -14,6 +15,8 @@ declare module 'fastify' {
     authenticate: (request: FastifyRequest) => Promise<void>
     /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
     requireKeyManager: (request: FastifyRequest, projectId: string) => void
+    /** The RSA key pair of RS256 user tokens, published at the JWKS route. */
+    signingKey: SigningKeySource
   }
   interface FastifyRequest {
     caller: Caller | null
@@ -33,8 +36,16 @@ function bearerToken (request: FastifyRequest): string {
   return token
 }
 
-export default fp<JwtSettings>(async function authPlugin (app, settings) {
-  const jwt = createJwtService(settings)
+export interface AuthOptions extends Omit<JwtSettings, 'signingKey'> {
+  /** A PEM file with the RS256 private key; without it the database keeps a generated one. */
+  privateKeyFile?: string | undefined
+}
+
+export default fp<AuthOptions>(async function authPlugin (app, options) {
+  const { privateKeyFile, ...settings } = options
+  const signingKey = signingKeySource(app.db, app.clock, privateKeyFile)
+  const jwt = createJwtService({ ...settings, signingKey })
+  app.decorate('signingKey', signingKey)
   app.decorateRequest('caller', null)
 
   app.decorate('authenticate', async function authenticate (request: FastifyRequest) {
@@ -68,6 +79,12 @@ export default fp<JwtSettings>(async function authPlugin (app, settings) {
 
   // last_used records successful uses only: a refused request changes nothing.
   app.addHook('onSend', async (request, reply) => {
-    if (request.caller?.kind === 'key' && reply.statusCode < 300) app.keys.touch(request.caller.keyId)
+    if (request.caller?.kind !== 'key' || reply.statusCode >= 300) return
+    try {
+      app.keys.touch(request.caller.keyId)
+    } catch (error) {
+      // The answer is decided and its own write committed: a 500 now would report a change that happened as failed.
+      request.log.error({ err: error }, 'last_used not recorded')
+    }
   })
 }, { name: 'auth', dependencies: ['database'] })

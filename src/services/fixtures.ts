@@ -20,7 +20,11 @@ export const FixtureSchema = Type.Object({
       user: Id, role: Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member')])
     }, Closed))),
     keys: Type.Optional(Type.Array(Type.Object({
-      id: Id, label: Type.String(), roles: Type.String(), value: Type.String({ pattern: '^basic_key_[A-Za-z0-9._~+/-]{20,}$' })
+      id: Id,
+      label: Type.String(),
+      roles: Type.String(),
+      value: Type.String({ pattern: '^basic_key_[A-Za-z0-9._~+/-]{20,}$' }),
+      is_private: Type.Optional(Type.Boolean())
     }, Closed)))
   }, Closed)))
 }, Closed)
@@ -88,8 +92,8 @@ function insertFixture (db: Db, fixture: Fixture, clock: Clock): { created: numb
   const insertMember = db.prepare('INSERT INTO project_members (project_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
   const keyById = db.prepare<[string], string>('SELECT project_id FROM api_keys WHERE id = ?').pluck()
   const keyByHash = db.prepare<[Buffer], string>('SELECT id FROM api_keys WHERE key_hash = ?').pluck()
-  const insertKey = db.prepare(`INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  const insertKey = db.prepare(`INSERT INTO api_keys (id, project_id, label, roles, key_hash, is_private, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 
   return writeTransaction(db, () => {
     const now = clock.now()
@@ -123,7 +127,7 @@ function insertFixture (db: Db, fixture: Fixture, clock: Clock): { created: numb
         const hash = hashApiKey(key.value)
         const other = keyByHash.get(hash)
         if (other !== undefined) throw new FixtureError(`${path}.value: already the secret of key ${JSON.stringify(other)}`)
-        created += insertKey.run(key.id, project.id, label, roles, hash, now, now).changes
+        created += insertKey.run(key.id, project.id, label, roles, hash, key.is_private === false ? 0 : 1, now, now).changes
       })
     })
     return { created }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, sign as rsaSign, timingSafeEqual, verify as rsaVerify } from 'node:crypto'
+import type { SigningKeySource } from './signing-key.js'
 
 export interface JwtSettings {
   secret: string
@@ -6,15 +7,19 @@ export interface JwtSettings {
   audience?: string | undefined
   /** Seconds of leeway for `exp` and `nbf`. */
   clockTolerance?: number
+  /** The server's RSA key pair: with it, RS256 tokens are signed and accepted too. */
+  signingKey?: SigningKeySource | undefined
 }
 
 export type JwtResult = { ok: true, sub: string } | { ok: false, reason: string }
 
-// One entry per algorithm the server accepts; RS256 is added beside HS256 later.
+// One entry per algorithm the server accepts, each with its own key: one algorithm per key.
 interface Algorithm {
   sign: (input: string) => Buffer
   /** signature is the token's third segment, still base64url-encoded. */
   verify: (input: string, signature: string) => boolean
+  /** The kid a token of this algorithm carries and may name, if any. */
+  kid?: () => string | undefined
 }
 
 const MAX_TOKEN_LENGTH = 8192
@@ -38,6 +43,20 @@ function hs256 (secret: string): Algorithm {
   }
 }
 
+function rs256 (source: SigningKeySource): Algorithm {
+  return {
+    sign: input => rsaSign('sha256', Buffer.from(input), source.current().privateKey),
+    verify: (input, signature) => {
+      const key = source.existing()
+      if (key === undefined) return false
+      const bytes = Buffer.from(signature, 'base64url')
+      // Only the canonical encoding: no second spelling of the same signature passes.
+      return bytes.toString('base64url') === signature && rsaVerify('sha256', Buffer.from(input), key.publicKey, bytes)
+    },
+    kid: () => source.existing()?.kid
+  }
+}
+
 function decodeJson (segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
@@ -54,6 +73,7 @@ function encodeJson (value: object): string {
 export function createJwtService (settings: JwtSettings) {
   const tolerance = settings.clockTolerance ?? 30
   const algorithms = new Map<string, Algorithm>([['HS256', hs256(settings.secret)]])
+  if (settings.signingKey !== undefined) algorithms.set('RS256', rs256(settings.signingKey))
 
   function sign (sub: string, options: { expiresIn: number, now?: number, alg?: string }): string {
     const alg = options.alg ?? 'HS256'
@@ -67,7 +87,7 @@ export function createJwtService (settings: JwtSettings) {
       ...(settings.issuer === undefined ? {} : { iss: settings.issuer }),
       ...(settings.audience === undefined ? {} : { aud: settings.audience })
     }
-    const input = `${encodeJson({ alg, typ: 'JWT' })}.${encodeJson(claims)}`
+    const input = `${encodeJson({ alg, typ: 'JWT', ...(alg === 'RS256' ? { kid: settings.signingKey!.current().kid } : {}) })}.${encodeJson(claims)}`
     return `${input}.${algorithm.sign(input).toString('base64url')}`
   }
 
@@ -81,6 +101,8 @@ export function createJwtService (settings: JwtSettings) {
     const algorithm = typeof header.alg === 'string' ? algorithms.get(header.alg) : undefined
     if (algorithm === undefined) return { ok: false, reason: `algorithm ${String(header.alg)} not accepted` }
     if (header.crit !== undefined) return { ok: false, reason: 'critical header extensions are not supported' }
+    // kid, jku, x5u and jwk never choose key material; a kid, when the key has one, must be that key's.
+    if (algorithm.kid !== undefined && header.kid !== undefined && header.kid !== algorithm.kid()) return { ok: false, reason: 'unknown kid' }
     if (!algorithm.verify(`${head}.${body}`, signature)) return { ok: false, reason: 'bad signature' }
     const claims = decodeJson(body)
     if (claims === undefined) return { ok: false, reason: 'malformed payload' }
