@@ -8,6 +8,7 @@ import databasePlugin from './plugins/database.js'
 import errorsPlugin from './plugins/errors.js'
 import jsonBodyPlugin from './plugins/json-body.js'
 import swaggerPlugin from './plugins/swagger.js'
+import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import type { Fixture } from './services/fixtures.js'
@@ -35,9 +36,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin)
   await app.register(jsonBodyPlugin)
   await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
-  await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+  await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
   await app.register(swaggerPlugin)
   await app.register(healthRoutes)
+  await app.register(jwksRoutes)
   await app.register(keyRoutes)
   await app.ready()
   return app

@@ -22,8 +22,12 @@ function forbiddenKey (value: unknown): string | undefined {
 /** The JSON parser, replacing Fastify's so that each failure names its problem. */
 export default fp(async function jsonBodyPlugin (app) {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string
+    // Clients often send the JSON content type on a GET, DELETE or regenerate too: empty is fine, content is not.
+    if (request.routeOptions.schema?.body === undefined && !request.is404) {
+      return text.trim() === '' ? done(null, undefined) : done(badRequest('This operation takes no request body'), undefined)
+    }
     if (text.trim() === '') return done(badRequest('Request body is empty: send a JSON object'), undefined)
     let value: unknown
     try {

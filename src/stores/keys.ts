@@ -12,9 +12,11 @@ export interface KeyRow {
   created_at: number
   updated_at: number
   last_used: number | null
+  is_private: 0 | 1
 }
 
 export type UpdatedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'updated_at'>
+export type ListedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'is_private' | 'last_used' | 'created_at'>
 
 /** The API keys table: lookups by secret, and the writes of the key operations. */
 export function createKeyStore (db: Db, clock: Clock) {
@@ -31,6 +33,16 @@ export function createKeyStore (db: Db, clock: Clock) {
   const insert = db.prepare<[string, string, string, string, Buffer, number, number]>(
     `INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`)
+  // Creation order; rowid breaks ties within one millisecond.
+  const list = db.prepare<[string], ListedKey>(
+    'SELECT id, label, roles, is_private, last_used, created_at FROM api_keys WHERE project_id = ? ORDER BY created_at, rowid')
+  const get = db.prepare<[string, string], ListedKey>(
+    'SELECT id, label, roles, is_private, last_used, created_at FROM api_keys WHERE project_id = ? AND id = ?')
+  const remove = db.prepare<[string, string]>('DELETE FROM api_keys WHERE project_id = ? AND id = ?')
+  const rehash = db.prepare<{ project: string, id: string, hash: Buffer, now: number }, ListedKey>(
+    `UPDATE api_keys SET key_hash = @hash, updated_at = max(@now, updated_at + 1)
+     WHERE id = @id AND project_id = @project
+     RETURNING id, label, roles, is_private, last_used, created_at`)
 
   return {
     /** The live key whose secret this is, if any. */
@@ -51,6 +63,20 @@ export function createKeyStore (db: Db, clock: Clock) {
 
     touch (keyId: string): void {
       writeTransaction(db, () => touch.run(clock.now(), keyId))
+    },
+
+    list: (projectId: string): ListedKey[] => list.all(projectId),
+
+    get: (projectId: string, keyId: string): ListedKey | undefined => get.all(projectId, keyId)[0],
+
+    /** Deletes for good; false when the key is not in that project. */
+    remove: (projectId: string, keyId: string): boolean => writeTransaction(db, () => remove.run(projectId, keyId).changes === 1),
+
+    /** A new secret for the key, returned this once; the old one stops matching with this commit. */
+    regenerate (projectId: string, keyId: string): (ListedKey & { secret: string }) | undefined {
+      const secret = generateApiKey()
+      const key = writeTransaction(db, () => rehash.all({ project: projectId, id: keyId, hash: hashApiKey(secret), now: clock.now() })[0])
+      return key === undefined ? undefined : { ...key, secret }
     },
 
     /** Creates a key with a new secret, returned this once. */

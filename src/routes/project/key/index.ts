@@ -1,42 +1,49 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { isoTime } from '../../../clock.js'
-import { badRequest, ErrorSchema, keyNotFound } from '../../../errors.js'
-import { isValidId, normaliseLabel, normaliseRoles, RuleError } from '../../../services/rules.js'
+import { ErrorSchema, keyNotFound } from '../../../errors.js'
+import { isValidId, normaliseLabel, normaliseRoles } from '../../../services/rules.js'
 import {
-  UpdateApiKeyBodySchema, UpdateApiKeyParamsSchema, UpdateApiKeyResponseSchemas, UpdateApiKeyRoute
+  CreateApiKeyBodySchema, CreateApiKeyParamsSchema, CreateApiKeyResponseSchemas, CreateApiKeyRoute,
+  ListApiKeysParamsSchema, ListApiKeysResponseSchemas, ListApiKeysRoute
 } from '../../../schemas/generated/index.js'
+import byId from './by-id.js'
+import { keyFields, normalise } from './shared.js'
+import verify from './verify.js'
 
-function normalise<T> (value: T | undefined, fn: (value: T) => T): T | undefined {
-  if (value === undefined) return undefined
-  try {
-    return fn(value)
-  } catch (error) {
-    throw error instanceof RuleError ? badRequest(error.message) : error
-  }
-}
-
-/** /project/:id/key/:key_id */
+/** /project/:id/key and everything below it. Every operation: credentials (401), body (400), then visibility and scope. */
 const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
-    ...UpdateApiKeyRoute,
-    schema: {
-      params: UpdateApiKeyParamsSchema,
-      body: UpdateApiKeyBodySchema,
-      response: { ...UpdateApiKeyResponseSchemas, 500: ErrorSchema }
-    },
+    ...CreateApiKeyRoute,
+    schema: { params: CreateApiKeyParamsSchema, body: CreateApiKeyBodySchema, response: { ...CreateApiKeyResponseSchemas, 500: ErrorSchema } },
     onRequest: app.authenticate,
     handler: async (request) => {
-      // Order: credentials (401, onRequest), body (400), then visibility and scope (404, 401).
-      const label = normalise(request.body.label, normaliseLabel)
-      const roles = normalise(request.body.roles, normaliseRoles)
-      const { id, key_id: keyId } = request.params
-      if (!isValidId(id) || !isValidId(keyId)) throw keyNotFound()
+      const label = normalise(request.body.label, normaliseLabel)!
+      const roles = normalise(request.body.roles, normaliseRoles)!
+      const { id } = request.params
+      if (!isValidId(id)) throw keyNotFound()
       app.requireKeyManager(request, id)
-      const key = app.keys.update(id, keyId, { label, roles })
-      if (key === undefined) throw keyNotFound()
-      return { key: { id: key.id, label: key.label, roles: key.roles, updated_at: isoTime(key.updated_at) } }
+      const key = app.keys.create(id, { label, roles })
+      return { key: { id: key.id, label, roles, value: key.secret, created_at: isoTime(key.created_at) } }
     }
   })
+
+  app.route({
+    ...ListApiKeysRoute,
+    schema: { params: ListApiKeysParamsSchema, response: { ...ListApiKeysResponseSchemas, 500: ErrorSchema } },
+    onRequest: app.authenticate,
+    handler: async (request) => {
+      const { id } = request.params
+      if (!isValidId(id)) throw keyNotFound()
+      app.requireKeyManager(request, id)
+      const data = app.keys.list(id).map(key => ({
+        ...keyFields(key), is_private: key.is_private === 1, last_used: key.last_used === null ? null : isoTime(key.last_used)
+      }))
+      return { data }
+    }
+  })
+
+  await app.register(verify)
+  await app.register(byId)
 }
 
 export default keys
