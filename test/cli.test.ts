@@ -2,8 +2,9 @@
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { createHash, createHmac } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { createHash, createHmac, generateKeyPairSync } from 'node:crypto'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
@@ -76,6 +77,42 @@ t.test('token --user prints exactly one line, a JWT the server accepts', async t
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.json().key.label, 'Renamed by a CLI token')
   t.equal(row('key_read')?.label, 'Renamed by a CLI token')
+})
+
+t.test('token --alg RS256 signs with the key kept in the database, and the running server accepts it', async t => {
+  const { app, config, row } = await build(t)
+  const result = await cli(t, ['token', '--user', 'user_admin', '--alg', 'RS256', '--expires-in', '5m'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH })
+  t.equal(result.code, 0, result.stderr)
+  t.equal(result.stderr, '')
+  t.match(result.stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
+  const token = result.stdout.trim()
+  const { header, payload } = decodeJwt(token)
+  // The CLI made the key (the server makes none until needed); the server reads the same one.
+  t.same(header, { alg: 'RS256', typ: 'JWT', kid: app.signingKey.current().kid })
+  t.equal(Number(payload.exp) - Number(payload.iat), 300)
+  const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Renamed by an RS256 token' }, bearer(token))
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(row('key_read')?.label, 'Renamed by an RS256 token')
+})
+
+t.test('token --alg RS256 with JWT_PRIVATE_KEY_FILE signs with that key; a bad file is one line and exit 1', async t => {
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+  // build() owns the test's directory; the key files go beside its database.
+  const dir = join(tmpdir(), `basic-admin-mock-keys-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'signing.pem'), pem)
+  writeFileSync(join(dir, 'junk.pem'), 'junk')
+  const { app, config } = await build(t, { config: { JWT_PRIVATE_KEY_FILE: join(dir, 'signing.pem') } })
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'never.db') }
+  const [good, bad] = await Promise.all([
+    cli(t, ['token', '--user', 'user_owner', '--alg', 'RS256', '--jwt-private-key-file', config.JWT_PRIVATE_KEY_FILE!], env),
+    cli(t, ['token', '--user', 'user_owner', '--alg', 'RS256'], { ...env, JWT_PRIVATE_KEY_FILE: join(dir, 'junk.pem') })
+  ])
+  t.equal(good.code, 0, good.stderr)
+  t.equal((await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(good.stdout.trim()))).statusCode, 200)
+  t.notOk(existsSync(env.DATABASE_PATH), 'no database is needed with a key file')
+  t.same(bad, { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: JWT_PRIVATE_KEY_FILE ${join(dir, 'junk.pem')} is not a PEM private key\n` })
 })
 
 t.test('token warns on stderr, never on stdout, when it signs with the development secret', async t => {
