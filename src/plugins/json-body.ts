@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import fp from 'fastify-plugin'
 import { badRequest } from '../errors.js'
 import { describe } from '../options.js'
@@ -22,8 +23,12 @@ function forbiddenKey (value: unknown): string | undefined {
 /** The JSON parser, replacing Fastify's so that each failure names its problem. */
 export default fp(async function jsonBodyPlugin (app) {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // JSON is UTF-8 (RFC 8259): another charset, or bytes that are not UTF-8, would be stored as something else than was sent.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '')?.[1]
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) return done(badRequest(`Content-Type charset must be utf-8 (got ${JSON.stringify(charset)})`), undefined)
+    if (!isUtf8(body as Buffer)) return done(badRequest('Request body is not valid UTF-8'), undefined)
+    const text = (body as Buffer).toString('utf8')
     // Clients often send the JSON content type on a GET, DELETE or regenerate too: empty is fine, content is not.
     if (request.routeOptions.schema?.body === undefined && !request.is404) {
       return text.trim() === '' ? done(null, undefined) : done(badRequest('This operation takes no request body'), undefined)

@@ -101,10 +101,13 @@ function forbiddenKeys (value: unknown): string[] {
 }
 
 /** The change a body asks for, or the hints a 400 must name; `text` is the body as the server decodes it. */
-export function modelBody (text: string, contentType: string | undefined): Rule<Change> {
+export function modelBody (text: string, contentType: string | undefined, validUtf8 = true): Rule<Change> {
   const media = contentType?.split(';')[0]?.trim().toLowerCase()
   if (media !== 'application/json') return { ok: false, hints: ['Content-Type', 'body'] }
   if (Buffer.byteLength(text) > BODY_LIMIT) return { ok: false, hints: ['larger'] }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1]
+  if (charset !== undefined && !['utf-8', 'utf8'].includes(charset.toLowerCase())) return { ok: false, hints: ['charset'] }
+  if (!validUtf8) return { ok: false, hints: ['UTF-8'] }
   if (trim(text) === '') return { ok: false, hints: ['empty'] }
   let value: unknown
   try {

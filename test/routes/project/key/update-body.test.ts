@@ -40,14 +40,17 @@ const rejected: Array<[string, unknown, Record<string, string>, string]> = [
   ['a body over 16 KiB', JSON.stringify({ label: 'x'.repeat(16 * 1024) }), json, 'Request body is larger than 16384 bytes'],
   ['a __proto__ key', '{"label":"x","__proto__":{"admin":true}}', json, 'Request body must not contain the key "__proto__"'],
   ['an escaped __proto__ key', '{"label":"x","\\u005f_proto__":{}}', json, 'Request body must not contain the key "__proto__"'],
-  ['a constructor key', '{"label":"x","constructor":{"prototype":{}}}', json, 'Request body must not contain the key "constructor"']
+  ['a constructor key', '{"label":"x","constructor":{"prototype":{}}}', json, 'Request body must not contain the key "constructor"'],
+  ['a charset other than UTF-8', '{"label":"x"}', { ...auth, 'content-type': 'application/json; charset=latin1' }, 'Content-Type charset must be utf-8 (got "latin1")'],
+  ['bytes that are not UTF-8', Buffer.from([...Buffer.from('{"label":"caf'), 0xe9, ...Buffer.from('"}')]), json, 'Request body is not valid UTF-8']
 ]
 
 for (const [name, payload, headers, message] of rejected) {
   t.test(`rejects ${name} with 400 and changes nothing`, async t => {
     const { app, rows } = await build(t)
     const before = rows()
-    const res = await patchKey(app, 'proj_one', 'key_read', typeof payload === 'string' ? payload : payload === undefined ? undefined : JSON.stringify(payload), headers)
+    const raw = typeof payload === 'string' || Buffer.isBuffer(payload) || payload === undefined
+    const res = await patchKey(app, 'proj_one', 'key_read', raw ? payload : JSON.stringify(payload), headers)
     t.equal(res.statusCode, 400)
     t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
     const body = res.json()
