@@ -1,101 +1,16 @@
 // The server as users start it (`npm start` is `node dist/src/cli.js serve`): a real process on a real port.
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from './helper.js'
+import { patch, spawnCli, startServer, withTimeout, type Tap } from './process/harness.js'
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
-if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
-
-const START_TIMEOUT_MS = 15_000
-const EXIT_TIMEOUT_MS = 15_000
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const DEMO_SECRET_WARNING = /WARNING: JWT_SECRET is not set/
 
-type Tap = { teardown: (fn: () => unknown) => void }
 // The type of `t` inside t.test(): the last overload of t.test takes only the callback.
 type TestT = Parameters<Parameters<typeof t.test>[0]>[0]
-interface Exit { code: number | null, signal: NodeJS.Signals | null }
-
-interface Server {
-  child: ChildProcess
-  lines: string[]
-  stderr: () => string
-  /** Resolves with the first stdout line (already seen or to come) that matches; rejects on timeout or exit. */
-  waitForLine: (match: (line: string) => boolean, what: string, timeoutMs?: number) => Promise<string>
-  waitForExit: (timeoutMs?: number) => Promise<Exit>
-}
-
-function withTimeout<T> (promise: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const describe = (): string => typeof what === 'string' ? what : what()
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${describe()}`)), ms) })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Spawns the CLI with exactly this env (plus PATH); it is SIGKILLed in teardown if still alive. */
-function spawnCli (t: Tap, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): Server {
-  const child = spawn(command[0]!, [...command.slice(1), ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  // 'close', not 'exit': by then stdout and stderr are fully read.
-  let closed = false
-  const exited = new Promise<Exit>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
-    }
-  })
-  const lines: string[] = []
-  const waiters = new Set<() => void>()
-  let stderr = ''
-  let partial = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n')
-    partial = parts.pop()!
-    lines.push(...parts)
-    for (const check of waiters) check()
-  })
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  child.on('close', () => {
-    closed = true
-    for (const check of waiters) check()
-  })
-
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    waitForLine: (match, what, timeoutMs = START_TIMEOUT_MS) => withTimeout(new Promise<string>((resolve, reject) => {
-      const check = (): void => {
-        const line = lines.find(match)
-        if (line !== undefined) {
-          waiters.delete(check)
-          resolve(line)
-        } else if (closed) {
-          waiters.delete(check)
-          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr: ${stderr}`))
-        }
-      }
-      waiters.add(check)
-      check()
-    }), timeoutMs, () => `${what}; stderr so far: ${stderr}`),
-    waitForExit: (timeoutMs = EXIT_TIMEOUT_MS) => withTimeout(exited, timeoutMs, 'process exit')
-  }
-}
-
-interface Started extends Server { url: string }
-
-/** `serve` on a free port of 127.0.0.1; resolves once the banner names the URL. */
-async function startServer (t: Tap, env: Record<string, string>): Promise<Started> {
-  const server = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env })
-  const banner = await server.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
-  const url = /^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(database .+\)$/.exec(banner)
-  if (url === null) throw new Error(`unexpected banner: ${banner}`)
-  return { ...server, url: url[1]! }
-}
 
 /** Runs a shell line (the printed curl) with a plain PATH; never longer than 10 s. */
 function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
@@ -110,16 +25,6 @@ function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: st
 
 function tables (path: string): Record<string, unknown[]> {
   return Object.fromEntries(['users', 'projects', 'project_members', 'api_keys'].map(table => [table, query(path, `SELECT * FROM ${table} ORDER BY 1, 2`)]))
-}
-
-async function patch (url: string, project: string, key: string, secret: string, body: unknown): Promise<{ status: number, headers: Headers, body: unknown }> {
-  const res = await fetch(`${url}/project/${project}/key/${key}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000)
-  })
-  return { status: res.status, headers: res.headers, body: await res.json() }
 }
 
 t.test('npm start on an empty data dir prints a curl that works, and a restart keeps what it did', async t => {
