@@ -1,6 +1,7 @@
 // Runs the built CLI (`node dist/src/cli.js`) as a real process, and talks to it over a real socket.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url))
@@ -98,4 +99,38 @@ export async function patch (url: string, project: string, key: string, secret: 
     signal: AbortSignal.timeout(10_000)
   })
   return { status: res.status, headers: res.headers, body: await res.json() }
+}
+
+export type LoadPatch = (project: string, key: string, secret: string, body: unknown) => Promise<{ status: number, body: unknown }>
+
+/** Keep-alive PATCHes through node:http, lighter than fetch: under load the server, not the test, is the busy one. */
+export function loadClient (t: Tap, url: string): LoadPatch {
+  const agent = new Agent({ keepAlive: true })
+  t.teardown(() => agent.destroy())
+  const { hostname, port } = new URL(url)
+  return (project, key, secret, body) => new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body)
+    const req = request({
+      host: hostname,
+      port,
+      agent,
+      method: 'PATCH',
+      path: `/project/${project}/key/${key}`,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      timeout: 10_000
+    }, res => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('error', reject)
+        .on('close', () => { if (!res.complete) reject(new Error('response cut off')) })
+        .on('end', () => {
+          try {
+            resolve({ status: res.statusCode!, body: JSON.parse(text) })
+          } catch (error) {
+            reject(error)
+          }
+        })
+    })
+    req.on('error', reject).on('timeout', () => req.destroy(new Error('timed out')))
+    req.end(payload)
+  })
 }
