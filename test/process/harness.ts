@@ -82,23 +82,26 @@ export function spawnCli (t: Tap, args: string[], env: Record<string, string>, c
 }
 
 /** `serve` on a free port of 127.0.0.1; resolves once the banner names the URL. */
-export async function startServer (t: Tap, env: Record<string, string>): Promise<Started> {
-  const server = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env })
+export async function startServer (t: Tap, env: Record<string, string>, command?: string[]): Promise<Started> {
+  const server = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }, command)
   const banner = await server.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
   const url = /^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(database .+\)$/.exec(banner)
   if (url === null) throw new Error(`unexpected banner: ${banner}`)
   return { ...server, url: url[1]! }
 }
 
+export interface Answer { status: number, headers: Headers, text: string, body: unknown }
+
 /** One PATCH over a real socket; rejects when the connection fails or the body is not JSON. */
-export async function patch (url: string, project: string, key: string, secret: string, body: unknown): Promise<{ status: number, headers: Headers, body: unknown }> {
+export async function patch (url: string, project: string, key: string, secret: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const res = await fetch(`${url}/project/${project}/key/${key}`, {
     method: 'PATCH',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000)
   })
-  return { status: res.status, headers: res.headers, body: await res.json() }
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, body: JSON.parse(text) }
 }
 
 export type LoadPatch = (project: string, key: string, secret: string, body: unknown) => Promise<{ status: number, body: unknown }>
