@@ -6,6 +6,7 @@ import { openDatabase, type Db } from './db/database.js'
 import { migrate, MigrationError, readMigrations } from './db/migrate.js'
 import { migrationsDir } from './paths.js'
 import { DEVELOPMENT_SECRET_WARNING, serve } from './server.js'
+import { DURATION_HINT, parseDuration } from './services/duration.js'
 import { createJwtService } from './services/jwt.js'
 import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
 import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
@@ -25,7 +26,7 @@ Commands:
                                           create an API key and print its secret once
 
 Settings (environment variable or flag):
-${SETTINGS.map(s => `  ${s.padEnd(14)} --${flagName(s)}`).join('\n')}
+${SETTINGS.map(s => `  ${s.padEnd(21)} --${flagName(s)}`).join('\n')}
 `
 
 class UsageError extends Error {}
@@ -52,13 +53,6 @@ function parse (argv: string[]) {
 function required (value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
   return value
-}
-
-/** "90", "90s", "15m", "1h", "7d" -> seconds */
-export function parseDuration (text: string): number {
-  const match = /^(\d+)([smhd]?)$/.exec(text)
-  if (match === null || Number(match[1]) === 0) throw new UsageError(`--expires-in must look like 90s, 15m, 1h or 7d (got ${JSON.stringify(text)})`)
-  return Number(match[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd']
 }
 
 /** Opens and migrates the database, runs fn, and closes it. */
@@ -103,7 +97,9 @@ async function run (argv: string[]): Promise<void> {
       const alg = values.alg ?? 'HS256'
       if (alg !== 'HS256' && alg !== 'RS256') throw new UsageError(`--alg must be HS256 or RS256 (got ${JSON.stringify(alg)})`)
       const user = required(values.user, 'user')
-      const expiresIn = parseDuration(values['expires-in'] ?? '1h')
+      const expiresText = values['expires-in'] ?? '1h'
+      const expiresIn = parseDuration(expiresText)
+      if (expiresIn === undefined) throw new UsageError(`--expires-in must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`)
       // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database.
       const signingKey = alg === 'HS256'
         ? undefined

@@ -15,7 +15,10 @@ export const ConfigSchema = Type.Object({
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  LOG_LEVEL: Type.String({ default: 'info' })
+  LOG_LEVEL: Type.String({ default: 'info' }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
+  CLOCK: Type.Optional(Type.String({ minLength: 1 }))
 })
 
 export type Config = Static<typeof ConfigSchema> & { LOG_LEVEL: Static<typeof LogLevel> }
@@ -38,7 +41,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
     const flag = flags[flagName(setting)]
     const value = typeof flag === 'string' && flag !== '' ? flag : env[setting]
     if (value === undefined || value === '') continue
-    raw[setting] = setting === 'PORT' && /^\d+$/.test(value) ? Number(value) : value
+    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE') && /^\d+$/.test(value) ? Number(value) : value
   }
   const config = Value.Default(ConfigSchema, raw) as Config
   const error = Value.Errors(ConfigSchema, config).First()
@@ -52,7 +55,22 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   if (Buffer.byteLength(config.JWT_SECRET) < 32) {
     throw new ConfigError('invalid setting JWT_SECRET: must be at least 32 bytes long')
   }
+  if (config.CLOCK !== undefined && clockStart(config.CLOCK) === undefined) {
+    throw new ConfigError(`invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got ${JSON.stringify(config.CLOCK)})`)
+  }
   return config
+}
+
+/** CLOCK's instant in epoch ms, or undefined when it is not an ISO 8601 instant with a zone. */
+export function clockStart (text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text)
+  if (match === null) return undefined
+  // Date.parse rolls 30 February over into March; a calendar day must exist as written.
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
+  const ms = Date.parse(text)
+  return Number.isNaN(ms) ? undefined : ms
 }
 
 export function usesDevelopmentSecret (config: Config): boolean {

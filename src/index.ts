@@ -1,4 +1,5 @@
-// The package's programmatic entry: build the app in-process (tests, embedding).
+// The package's programmatic entry: the mock server in-process (a consumer's tests), or the app itself (embedding).
+export { startMockServer, type CreatedKey, type MockServer, type MockServerOptions } from './mock-server.js'
 export { buildApp, type AppOptions } from './app.js'
 export { loadConfig, ConfigError, type Config } from './config.js'
 export { parseFixture, type Fixture } from './services/fixtures.js'

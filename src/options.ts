@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
@@ -5,6 +6,7 @@ import type { Config } from './config.js'
 import { routeNotFound } from './errors.js'
 
 export const BODY_LIMIT = 16 * 1024
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 export function describe (value: unknown): string {
   if (value === null) return 'null'
@@ -66,7 +68,12 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServe
     onConstructorPoisoning: 'error',
     // New requests during shutdown are still served; the contract has no 503.
     return503OnClosing: false,
-    requestIdHeader: 'x-request-id',
+    // A caller's own x-request-id is kept when it is a plausible id; otherwise each request gets a UUID.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
     schemaErrorFormatter: formatSchemaErrors,
     clientErrorHandler,

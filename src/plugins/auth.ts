@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { insufficientScope, invalidToken, keyNotFound, missingCredentials } from '../errors.js'
 import { looksLikeApiKey } from '../services/api-key.js'
-import { createJwtService, type JwtSettings } from '../services/jwt.js'
+import { createJwtService, type JwtService, type JwtSettings } from '../services/jwt.js'
 import { signingKeySource, type SigningKeySource } from '../services/signing-key.js'
 
 export type Caller =
@@ -15,6 +15,8 @@ declare module 'fastify' {
     authenticate: (request: FastifyRequest) => Promise<void>
     /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
     requireKeyManager: (request: FastifyRequest, projectId: string) => void
+    /** Signs and verifies user tokens (HS256 with JWT_SECRET, RS256 with signingKey). */
+    jwt: JwtService
     /** The RSA key pair of RS256 user tokens, published at the JWKS route. */
     signingKey: SigningKeySource
   }
@@ -46,6 +48,7 @@ export default fp<AuthOptions>(async function authPlugin (app, options) {
   const signingKey = signingKeySource(app.db, app.clock, privateKeyFile)
   const jwt = createJwtService({ ...settings, signingKey })
   app.decorate('signingKey', signingKey)
+  app.decorate('jwt', jwt)
   app.decorateRequest('caller', null)
 
   app.decorate('authenticate', async function authenticate (request: FastifyRequest) {

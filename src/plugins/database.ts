@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Clock } from '../clock.js'
-import { openDatabase } from '../db/database.js'
+import { openDatabase, writeTransaction } from '../db/database.js'
 import { migrate, readMigrations } from '../db/migrate.js'
 import { migrationsDir } from '../paths.js'
 import { DEMO_FIXTURE } from '../services/demo.js'
@@ -25,6 +25,10 @@ declare module 'fastify' {
     clock: Clock
     keys: ReturnType<typeof createKeyStore>
     access: ReturnType<typeof createAccessStore>
+    /** Loads a fixture as the seed does (insert missing rows only), in one transaction. */
+    loadFixture: (fixture: Fixture, source?: string) => { created: number }
+    /** Back to the seed state in one transaction: every user, project, member and key goes, the seed comes back. */
+    resetToSeed: () => { created: number }
   }
 }
 
@@ -48,4 +52,13 @@ export default fp<DatabaseOptions>(async function databasePlugin (app, options) 
   app.decorate('clock', options.clock)
   app.decorate('keys', createKeyStore(db, options.clock))
   app.decorate('access', createAccessStore(db))
+  app.decorate('loadFixture', (fixture: Fixture, source?: string) => loadFixture(db, fixture, options.clock, source))
+  // The seed is SEED_FILE's fixture, or the demo data when the server loads it; reset also rewinds a CLOCK.
+  const seed = options.fixture ?? (options.demo === true ? DEMO_FIXTURE : undefined)
+  const wipe = ['api_keys', 'project_members', 'projects', 'users'].map(table => db.prepare(`DELETE FROM ${table}`))
+  app.decorate('resetToSeed', () => writeTransaction(db, () => {
+    for (const statement of wipe) statement.run()
+    options.clock.reset?.()
+    return seed === undefined ? { created: 0 } : loadFixture(db, seed, options.clock, options.fixtureSource)
+  }))
 }, { name: 'database' })

@@ -53,6 +53,11 @@ export function parseFixture (text: string): Fixture {
   } catch (error) {
     throw new FixtureError(`not valid JSON: ${(error as Error).message}`)
   }
+  return checkFixture(value)
+}
+
+/** Validates a parsed fixture (a file's or a request body's) against the fixture format. */
+export function checkFixture (value: unknown): Fixture {
   const error = Value.Errors(FixtureSchema, value).First()
   if (error !== undefined) {
     const path = where(error.path)
