@@ -8,9 +8,9 @@ export type Db = Database.Database
 export function openDatabase (path: string): Db {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  // Another process (a second server, the CLI) may hold the write lock briefly.
+  // Another process (a second server, the CLI) may hold the write lock briefly; set first, so switching to WAL waits too.
   db.pragma('busy_timeout = 5000')
+  db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   // Safe with WAL: a power loss may drop the last commits, never corrupt the file.
   db.pragma('synchronous = NORMAL')
