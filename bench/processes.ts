@@ -1,0 +1,68 @@
+// Child processes of the benchmark: started, awaited until they answer, measured from /proc, stopped.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+export interface Started {
+  child: ChildProcess
+  url: string
+  /** ms from spawn to the first 200 from readyPath */
+  startMs: number
+  stop: () => Promise<void>
+}
+
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise(resolve => server.close(resolve))
+  return typeof address === 'object' && address !== null ? address.port : 0
+}
+
+/** kB of resident memory (VmRSS) or its peak so far (VmHWM); undefined once the process is gone. */
+export function memoryKb (pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match === null ? undefined : Number(match[1])
+  } catch {
+    return undefined
+  }
+}
+
+/** Spawns command on a free port (PORT) and polls readyPath until it answers 200. */
+export async function start (command: string[], env: Record<string, string>, readyPath: string, timeoutMs = 30_000): Promise<Started> {
+  const port = await freePort()
+  const began = performance.now()
+  // "{PORT}" in the arguments becomes the port, for tools that take it as a flag.
+  const child = spawn(command[0]!, command.slice(1).map(arg => arg.replace('{PORT}', String(port))), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${command.join(' ')} exited ${child.exitCode}: ${stderr}`)
+    try {
+      const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })
+      await res.arrayBuffer()
+      if (res.status === 200) break
+    } catch {}
+    if (performance.now() - began > timeoutMs) {
+      child.kill('SIGKILL')
+      throw new Error(`${command.join(' ')} not ready after ${timeoutMs} ms: ${stderr}`)
+    }
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+  const startMs = performance.now() - began
+  return {
+    child,
+    url,
+    startMs,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
