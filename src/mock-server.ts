@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
 import { parseDuration } from './services/duration.js'
-import { readFixtureFile, type Fixture } from './services/fixtures.js'
+import { checkFixture, readFixtureFile, type Fixture } from './services/fixtures.js'
 import { normaliseLabel, normaliseRoles } from './services/rules.js'
 
 export interface MockServerOptions {
@@ -62,7 +62,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     LOG_LEVEL: options.logLevel ?? 'silent'
   }
   const config = loadConfig(env)
-  const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture
+  // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
+  const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture === undefined ? undefined : checkFixture(options.fixture)
   const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined })
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })

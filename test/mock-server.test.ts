@@ -1,0 +1,168 @@
+// startMockServer as a consumer's test suite uses it: in this process, over a real socket.
+import t from 'tap'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startMockServer, type MockServer, type MockServerOptions } from '../src/index.js'
+import { DEMO_KEY_SECRET } from '../src/services/demo.js'
+import { FIXTURE, SECRETS } from './helper.js'
+
+type Tap = { teardown: (fn: () => unknown) => void }
+
+async function start (t: Tap, options?: MockServerOptions): Promise<MockServer> {
+  const mock = await startMockServer(options)
+  t.teardown(() => mock.close())
+  return mock
+}
+
+interface Answer { status: number, headers: Headers, body: any }
+
+async function call (mock: MockServer, method: string, path: string, bearer?: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = {}
+  if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(mock.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }
+}
+
+const rename = (mock: MockServer, project: string, key: string, bearer: string, label: string): Promise<Answer> =>
+  call(mock, 'PATCH', `/project/${project}/key/${key}`, bearer, { label })
+
+function jwtPart (token: string, index: 0 | 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[index]!, 'base64url').toString('utf8'))
+}
+
+t.test('listens on a free port of 127.0.0.1 and its url answers fetch', async t => {
+  const mock = await start(t)
+  t.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.not(new URL(mock.url).port, '0')
+  const health = await call(mock, 'GET', '/health')
+  t.same([health.status, health.body], [200, { status: 'ok' }])
+  t.equal((await mock.app.inject('/ready')).statusCode, 200, 'app is the Fastify instance, for inject()')
+})
+
+t.test('token() mints HS256 and RS256 user tokens the server accepts', async t => {
+  const mock = await start(t)
+  for (const alg of ['HS256', 'RS256'] as const) {
+    const token = mock.token('user_demo', { alg, expiresIn: '5m' })
+    t.equal(jwtPart(token, 0).alg, alg)
+    const claims = jwtPart(token, 1) as { sub: string, exp: number }
+    t.equal(claims.sub, 'user_demo')
+    t.ok(Math.abs(claims.exp - (Date.now() / 1000 + 300)) < 30, 'expires in 5 minutes')
+    const res = await rename(mock, 'proj_demo', 'key_demo', token, `Renamed with ${alg}`)
+    t.equal(res.status, 200, alg)
+    t.same(res.body, { key: { id: 'key_demo', label: `Renamed with ${alg}`, roles: 'admin', updated_at: res.body.key.updated_at } })
+  }
+  const hs = jwtPart(mock.token('user_demo'), 1) as { exp: number }
+  t.ok(Math.abs(hs.exp - (Date.now() / 1000 + 3600)) < 30, 'HS256 for an hour by default')
+  t.throws(() => mock.token('user_demo', { expiresIn: 'soon' }), new TypeError('expiresIn must look like 90s, 15m, 1h or 7d (got "soon")'))
+})
+
+t.test('createKey() stores a key with normalised fields and returns a secret that works as a bearer', async t => {
+  const mock = await start(t)
+  const key = mock.createKey('proj_demo', '  CI  ', ' admin , read,admin ')
+  t.same(key, { id: key.id, label: 'CI', roles: 'admin,read', value: key.value, created_at: key.created_at })
+  t.match(key.value, /^basic_key_[A-Za-z0-9_-]{43}$/)
+  t.ok(Math.abs(Date.parse(key.created_at) - Date.now()) < 60_000, 'created now')
+  const res = await rename(mock, 'proj_demo', key.id, key.value, 'Renamed by itself')
+  t.equal(res.status, 200)
+  t.equal(res.body.key.label, 'Renamed by itself')
+  const listed = await call(mock, 'GET', '/project/proj_demo/key', key.value)
+  t.same(listed.body.data.map((k: { id: string }) => k.id), ['key_demo', key.id])
+
+  t.throws(() => mock.createKey('proj_nope', 'CI', 'admin'), new TypeError('unknown project "proj_nope"'))
+  t.throws(() => mock.createKey('proj_demo', 'CI', 'admin,,read'), { message: 'roles must not contain empty items (check for stray commas)' })
+})
+
+t.test('reset() returns to the demo seed: created keys go, changed keys come back', async t => {
+  const mock = await start(t)
+  const key = mock.createKey('proj_demo', 'CI', 'admin')
+  t.equal((await rename(mock, 'proj_demo', 'key_demo', DEMO_KEY_SECRET, 'Changed')).status, 200)
+  await mock.reset()
+  t.equal((await call(mock, 'GET', '/project/proj_demo/key', key.value)).status, 401, 'the created key is gone')
+  const listed = await call(mock, 'GET', '/project/proj_demo/key', DEMO_KEY_SECRET)
+  t.same(listed.body.data.map((k: { id: string, label: string }) => [k.id, k.label]), [['key_demo', 'Demo admin key']])
+})
+
+t.test('a fixture object replaces the demo data, and reset() returns to it', async t => {
+  const mock = await start(t, { fixture: FIXTURE })
+  t.equal((await rename(mock, 'proj_demo', 'key_demo', DEMO_KEY_SECRET, 'x')).status, 401, 'no demo key')
+  t.equal((await rename(mock, 'proj_one', 'key_read', SECRETS.key_admin, 'Changed')).status, 200)
+  mock.createKey('proj_two', 'Extra', 'read')
+  await mock.reset()
+  const one = await call(mock, 'GET', '/project/proj_one/key/key_read', SECRETS.key_admin)
+  t.equal(one.body.key.label, 'Read key')
+  const two = await call(mock, 'GET', '/project/proj_two/key', mock.token('user_outsider'))
+  t.same(two.body.data.map((k: { id: string }) => k.id), ['key_two_admin', 'key_two_read'])
+})
+
+t.test('a fixture file path is read as SEED_FILE is, and reset() returns to it', async t => {
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
+  const mock = await start(t, { fixture: join(dir, 'fixture.json') })
+  t.equal((await rename(mock, 'proj_one', 'key_read', SECRETS.key_admin, 'Changed')).status, 200)
+  // The file is read once, at start: reset brings back what it held then.
+  writeFileSync(join(dir, 'fixture.json'), JSON.stringify({ users: [] }))
+  await mock.reset()
+  t.equal((await call(mock, 'GET', '/project/proj_one/key/key_read', SECRETS.key_admin)).body.key.label, 'Read key')
+})
+
+t.test('two servers at once are independent: own port, own data, own token secret', async t => {
+  const [a, b] = await Promise.all([start(t), start(t)])
+  t.not(a.url, b.url)
+  t.equal((await rename(a, 'proj_demo', 'key_demo', DEMO_KEY_SECRET, 'Only in a')).status, 200)
+  t.equal((await call(b, 'GET', '/project/proj_demo/key/key_demo', DEMO_KEY_SECRET)).body.key.label, 'Demo admin key')
+  const fromA = a.createKey('proj_demo', 'A', 'admin')
+  t.equal((await call(b, 'GET', '/project/proj_demo/key', fromA.value)).status, 401, "a's key is unknown to b")
+  t.equal((await call(b, 'GET', '/project/proj_demo/key', a.token('user_demo'))).status, 401, "a's token is refused by b")
+  t.equal((await call(b, 'GET', '/project/proj_demo/key', b.token('user_demo'))).status, 200)
+})
+
+t.test('close() stops listening and frees the port for the next server', async t => {
+  const first = await startMockServer()
+  const port = Number(new URL(first.url).port)
+  await first.close()
+  await t.rejects(fetch(`${first.url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens')
+  const second = await start(t, { port })
+  t.equal(second.url, first.url, 'the same port again')
+  t.equal((await call(second, 'GET', '/health')).status, 200)
+})
+
+t.test('a bad fixture or option makes startMockServer reject with one clear error', async t => {
+  const dir = t.testdir({ 'invalid.json': '{"users": [' })
+  const ghost = { users: [], projects: [{ id: 'proj_a', name: 'A', members: [{ user: 'user_ghost', role: 'owner' as const }] }] }
+  const badValue = { projects: [{ id: 'proj_a', name: 'A', keys: [{ id: 'key_a', label: 'A', roles: 'admin', value: 'short' }] }] }
+  const cases: Array<[MockServerOptions, string]> = [
+    [{ fixture: join(dir, 'missing.json') }, `fixture ${join(dir, 'missing.json')}: cannot be read (ENOENT)`],
+    [{ fixture: join(dir, 'invalid.json') }, `fixture ${join(dir, 'invalid.json')}: not valid JSON: Unexpected end of JSON input`],
+    [{ fixture: badValue }, 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)'],
+    [{ fixture: { users: 'everyone' } as never }, 'users: expected array'],
+    [{ fixture: ghost }, 'projects[0].members[0].user: unknown user "user_ghost"'],
+    [{ clock: 'yesterday' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "yesterday")'],
+    [{ adminToken: 'short' }, 'invalid setting ADMIN_TOKEN: expected string length greater or equal to 16 (got "short")'],
+    [{ jwtSecret: 'too short' }, 'invalid setting JWT_SECRET: must be at least 32 bytes long']
+  ]
+  for (const [options, message] of cases) {
+    await t.rejects(startMockServer(options), { message }, message)
+  }
+})
+
+t.test('clock, adminToken, jwtSecret, jwtIssuer and jwtAudience reach the server', async t => {
+  const options = { clock: '2030-01-01T00:00:00.000Z', adminToken: 'an-admin-token-0123456789', jwtIssuer: 'https://issuer.test', jwtAudience: 'mock-tests' }
+  const [a, b] = await Promise.all([start(t, options), start(t, options)])
+  const token = a.token('user_demo')
+  t.match(jwtPart(token, 1), { iss: 'https://issuer.test', aud: 'mock-tests' })
+  const first = await rename(a, 'proj_demo', 'key_demo', token, 'Deterministic')
+  const second = await rename(b, 'proj_demo', 'key_demo', b.token('user_demo'), 'Deterministic')
+  t.match(first.body.key.updated_at, /^2030-01-01T00:00:00\.\d{3}Z$/, 'the clock starts at CLOCK')
+  t.equal(first.body.key.updated_at, second.body.key.updated_at, 'the same run gives the same times')
+
+  const reset = await call(a, 'POST', '/__admin/reset', options.adminToken)
+  t.same([reset.status, reset.body], [200, { created: 4 }], 'the control plane answers the admin token')
+  t.equal((await call(a, 'POST', '/__admin/reset', token)).status, 404, 'and nothing else')
+  const plain = await start(t)
+  t.equal((await call(plain, 'POST', '/__admin/reset', options.adminToken)).status, 404, 'no control plane without adminToken')
+
+  const fixed = await start(t, { jwtSecret: 'a-test-secret-that-is-32-bytes-or-longer' })
+  const other = await start(t, { jwtSecret: 'a-test-secret-that-is-32-bytes-or-longer' })
+  t.equal((await call(other, 'GET', '/project/proj_demo/key', fixed.token('user_demo'))).status, 200, 'a shared jwtSecret makes tokens portable')
+})
