@@ -21,7 +21,7 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 
 /** The control plane for contract tests: only with ADMIN_TOKEN, and only for that bearer; to anyone else it does not exist. */
 const admin: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
-  const expected = digest(`Bearer ${options.token}`)
+  const expected = digest(options.token)
   const journal = createJournal(options.journalSize)
 
   // Every other request is journaled once answered: identity, never credentials; bodies with secrets blanked.
@@ -35,12 +35,13 @@ const admin: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
       path,
       status: reply.statusCode,
       caller: callerOf(request.caller),
-      body: request.body === undefined ? null : redact(request.body)
+      body: request.body === undefined ? null : redact(request.body, [options.token])
     })
   })
 
   async function onlyForTheAdmin (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const given = request.headers.authorization
+    // The scheme is case-insensitive, as for every bearer (DESIGN section 2).
+    const given = /^bearer (.*)$/i.exec(request.headers.authorization ?? '')?.[1]
     // Compared as digests: no early exit, and no length leak.
     if (given === undefined || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
     return undefined
