@@ -11,14 +11,16 @@ export interface JournalEntry {
 }
 
 const REDACTED = '[redacted]'
-// Anything shaped like a credential is blanked wherever it sits in a body (verify's `key`, a pasted token...).
-const SECRET = /^(basic_key_|[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.)/i
+// A string holding anything shaped like a credential anywhere (verify's `key`, "Bearer <token>" pasted, a label) is blanked;
+// the lookbehind starts a match only where a run begins, so a 16 KiB run costs linear time, not quadratic.
+const SECRET = /basic_key_|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./i
 
-/** A copy of a parsed body with every credential-shaped string replaced; bodies are at most 16 KiB. */
-export function redact (value: unknown): unknown {
-  if (typeof value === 'string') return SECRET.test(value) ? REDACTED : value
-  if (Array.isArray(value)) return value.map(redact)
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]))
+/** A copy of a parsed body with every string (values and property names) holding a credential or one of `secrets` replaced; bodies are at most 1 MiB. */
+export function redact (value: unknown, secrets: string[] = []): unknown {
+  const hide = (text: string): string => SECRET.test(text) || secrets.some(secret => text.includes(secret)) ? REDACTED : text
+  if (typeof value === 'string') return hide(value)
+  if (Array.isArray(value)) return value.map(item => redact(item, secrets))
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [hide(k), redact(v, secrets)]))
   return value
 }
 
