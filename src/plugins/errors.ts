@@ -6,13 +6,14 @@ import { BODY_LIMIT } from '../options.js'
 // Fastify's own transport errors, reworded and answered as the contract's 400
 // (the JSON parser of plugins/json-body.ts words its own).
 const TRANSPORT_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: `Request body is larger than ${BODY_LIMIT} bytes`,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json'
 }
 
-function toHttpError (error: FastifyError): HttpError | undefined {
+function toHttpError (error: FastifyError, bodyLimit: number): HttpError | undefined {
   if (error instanceof HttpError) return error
   if (error.validation !== undefined) return badRequest(error.message)
+  // The route's own limit: the control plane's fixtures take 1 MiB.
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return badRequest(`Request body is larger than ${bodyLimit} bytes`)
   const message = TRANSPORT_MESSAGES[error.code]
   if (message !== undefined) return badRequest(message)
   // Any other client error Fastify raises (bad Content-Length, aborted body...) is a 400 too.
@@ -24,7 +25,7 @@ function toHttpError (error: FastifyError): HttpError | undefined {
 /** The one error handler: contract shapes for client errors, a bare 500 (details logged) for faults. */
 export default fp(async function errorsPlugin (app) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const answer = toHttpError(error)
+    const answer = toHttpError(error, request.routeOptions.bodyLimit ?? BODY_LIMIT)
     if (answer === undefined) {
       request.log.error({ err: error }, 'request failed')
       return reply.code(500).send(INTERNAL_ERROR)
