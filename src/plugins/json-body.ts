@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import fp from 'fastify-plugin'
+import { errorCodes } from 'fastify'
 import { badRequest } from '../errors.js'
 import { describe } from '../options.js'
 
@@ -20,6 +21,8 @@ function forbiddenKey (value: unknown): string | undefined {
   return undefined
 }
 
+const NO_BODY = 'This operation takes no request body'
+
 /** The JSON parser, replacing Fastify's so that each failure names its problem. */
 export default fp(async function jsonBodyPlugin (app) {
   app.removeAllContentTypeParsers()
@@ -31,7 +34,7 @@ export default fp(async function jsonBodyPlugin (app) {
     const text = (body as Buffer).toString('utf8')
     // Clients often send the JSON content type on a GET, DELETE or regenerate too: empty is fine, content is not.
     if (request.routeOptions.schema?.body === undefined && !request.is404) {
-      return text.trim() === '' ? done(null, undefined) : done(badRequest('This operation takes no request body'), undefined)
+      return text.trim() === '' ? done(null, undefined) : done(badRequest(NO_BODY), undefined)
     }
     if (text.trim() === '') return done(badRequest('Request body is empty: send a JSON object'), undefined)
     let value: unknown
@@ -49,5 +52,21 @@ export default fp(async function jsonBodyPlugin (app) {
       return done(badRequest(`The request body must be a JSON object, not ${describe(value)}`), undefined)
     }
     done(null, value)
+  })
+
+  // An empty POST or DELETE often carries another type (curl -d '' and Java send a form type, fetch text/plain):
+  // an operation without a body accepts it empty; for the others only JSON is a body, as before.
+  app.addContentTypeParser('*', (request, payload, done) => {
+    if (request.routeOptions.schema?.body !== undefined || request.is404) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined)
+    let settled = false
+    const settle = (error: Error | null): void => {
+      if (settled) return
+      settled = true
+      done(error, undefined)
+    }
+    // The first byte decides; the error answer closes the connection, so the rest need not be read.
+    payload.on('data', (chunk: Buffer) => { if (chunk.length > 0) settle(badRequest(NO_BODY)) })
+    payload.on('end', () => settle(null))
+    payload.on('error', settle)
   })
 }, { name: 'json-body' })
