@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
+import { systemClock } from '../clock.js'
 import { insufficientScope, invalidToken, keyNotFound, missingCredentials } from '../errors.js'
 import { looksLikeApiKey } from '../services/api-key.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../services/jwt.js'
@@ -45,7 +46,8 @@ export interface AuthOptions extends Omit<JwtSettings, 'signingKey'> {
 
 export default fp<AuthOptions>(async function authPlugin (app, options) {
   const { privateKeyFile, ...settings } = options
-  const signingKey = signingKeySource(app.db, app.clock, privateKeyFile)
+  // Real time, not the clock: making the key on first use must not take a CLOCK tick that a run after a reset would not.
+  const signingKey = signingKeySource(app.db, systemClock, privateKeyFile)
   const jwt = createJwtService({ ...settings, signingKey })
   app.decorate('signingKey', signingKey)
   app.decorate('jwt', jwt)

@@ -36,7 +36,8 @@ declare module 'fastify' {
 export default fp<DatabaseOptions>(async function databasePlugin (app, options) {
   const db = openDatabase(options.path)
   try {
-    const applied = migrate(db, readMigrations(migrationsDir), options.clock.now())
+    // Real time, not the clock: bookkeeping must not take a CLOCK tick, or a fresh start and a reset would answer differently.
+    const applied = migrate(db, readMigrations(migrationsDir), Date.now())
     if (applied.length > 0) app.log.info({ applied }, 'database migrated')
     const fixture = options.fixture ?? (options.demo === true && isEmpty(db) ? DEMO_FIXTURE : undefined)
     if (fixture !== undefined) {
