@@ -79,6 +79,8 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServe
     clientErrorHandler,
     // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      // Raised before the onRequest hook that names every answer, so named here.
+      reply.header('x-request-id', request.id)
       if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(routeNotFound(request))
       return reply.code(400).send({ error: 'Bad Request', message: error.message })
     }
