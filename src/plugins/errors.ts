@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
 import { badRequest, HttpError, INTERNAL_ERROR, routeNotFound } from '../errors.js'
 import { BODY_LIMIT } from '../options.js'
+import { scrub } from '../services/journal.js'
 
 // Fastify's own transport errors, reworded and answered as the contract's 400
 // (the JSON parser of plugins/json-body.ts words its own).
@@ -32,7 +33,8 @@ export default fp(async function errorsPlugin (app) {
     }
     // Fastify parses the body even for a route that does not exist; the route's absence is the answer.
     if (request.is404) return reply.code(404).send(routeNotFound(request))
-    if (answer.statusCode === 400) request.log.info({ reason: answer.message }, 'bad request')
+    // The reason may quote the client (an unknown property's name): a credential pasted there stays out of the log.
+    if (answer.statusCode === 400) request.log.info({ reason: scrub(answer.message) }, 'bad request')
     return reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
   })
 

@@ -24,6 +24,14 @@ export function redact (value: unknown, secrets: string[] = []): unknown {
   return value
 }
 
+// The same shapes as SECRET, as runs inside a text.
+const CREDENTIAL_RUN = /basic_key_[A-Za-z0-9._~+/-]*|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/gi
+
+/** The text with every credential-shaped run blanked, for log lines that quote what a client sent (a 400's reason). */
+export function scrub (text: string): string {
+  return text.replace(CREDENTIAL_RUN, REDACTED)
+}
+
 export function callerOf (caller: Caller | null): JournalEntry['caller'] {
   if (caller === null) return null
   return caller.kind === 'user' ? { kind: 'user', user_id: caller.userId } : { kind: 'key', key_id: caller.keyId, project_id: caller.projectId }
