@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { steppingClock, systemClock, type Clock } from './clock.js'
 import { clockStart, type Config } from './config.js'
-import { fastifyOptions } from './options.js'
+import { fastifyOptions, type LogStream } from './options.js'
 import authPlugin from './plugins/auth.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin from './plugins/errors.js'
@@ -25,12 +25,14 @@ export interface AppOptions {
   demo?: boolean
   /** Replaces the logger of fastifyOptions (tests pass false). */
   logger?: boolean
+  /** The logger of fastifyOptions, writing its lines here instead of stdout. */
+  logStream?: LogStream
 }
 
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
-  const fastifyConfig = fastifyOptions(config)
+  const fastifyConfig = fastifyOptions(config, options.logStream)
   const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
     .withTypeProvider<TypeBoxTypeProvider>()
   const clock = options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))

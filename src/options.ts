@@ -54,12 +54,16 @@ function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void
   socket.destroy(error)
 }
 
+/** Where log lines go instead of stdout (tests read them). */
+export interface LogStream { write: (line: string) => void }
+
 /** The Fastify options of the server and of every test: validation in tests is validation in production. */
-export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>): FastifyServerOptions {
+export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>, stream?: LogStream): FastifyServerOptions {
   return {
     logger: {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      ...(stream === undefined ? {} : { stream })
     },
     bodyLimit: BODY_LIMIT,
     // Any id that fits in Node's 16 KiB of headers reaches the route (and its 404).

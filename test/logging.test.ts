@@ -1,0 +1,182 @@
+// The server's own logger (pino, as configured for production) written to a captured stream: ids, levels, faults, no secrets.
+import t from 'tap'
+import type { Test } from 'tap'
+import type { Config } from '../src/config.js'
+import { bearer, build, patchKey, SECRETS, userToken } from './helper.js'
+
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+interface Line { level: number, msg: string, reqId?: string, [field: string]: unknown }
+
+/** An app whose log lines are kept, as text and parsed. */
+async function logged (t: Test, config: Partial<Config>) {
+  const text: string[] = []
+  const built = await build(t, { logger: undefined, logStream: { write: line => { text.push(line) } }, config: { ADMIN_TOKEN, ...config } })
+  return { ...built, text, lines: (): Line[] => text.map(line => JSON.parse(line) as Line) }
+}
+
+function requestId (res: { headers: Record<string, unknown> }): string {
+  const id = res.headers['x-request-id']
+  if (typeof id !== 'string') throw new Error('no x-request-id')
+  return id
+}
+
+t.test('every answer carries an x-request-id, whatever its status and wherever it was decided', async t => {
+  const { app } = await logged(t, { LOG_LEVEL: 'silent' })
+  const answers = [
+    ['health', 200, await app.inject('/health')],
+    ['PATCH', 200, await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))],
+    ['invalid JSON', 400, await patchKey(app, 'proj_one', 'key_read', '{', { ...bearer(SECRETS.key_admin), 'content-type': 'application/json' })],
+    ['no credentials', 401, await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, {})],
+    ['a key of another project', 404, await patchKey(app, 'proj_two', 'key_two_read', { label: 'x' }, bearer(SECRETS.key_admin))],
+    ['an unknown route', 404, await app.inject('/nowhere')],
+    ['a URL that cannot be decoded', 404, await app.inject('/project/%E0%A4%A/key')],
+    ['the control plane to a stranger', 404, await app.inject({ method: 'POST', url: '/__admin/reset' })],
+    ['the control plane', 200, await app.inject({ method: 'GET', url: '/__admin/requests', headers: bearer(ADMIN_TOKEN) })],
+    ['HEAD', 200, await app.inject({ method: 'HEAD', url: '/health' })]
+  ] as const
+  const ids = new Set<string>()
+  for (const [what, status, res] of answers) {
+    t.equal(res.statusCode, status, what)
+    t.match(res.headers['x-request-id'], UUID, `${what}: a fresh UUID`)
+    ids.add(requestId(res))
+  }
+  t.equal(ids.size, answers.length, 'one id per request')
+  app.db.prepare('DROP TABLE api_keys').run()
+  const fault = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
+  t.equal(fault.statusCode, 500)
+  t.match(fault.headers['x-request-id'], UUID, 'a fault too')
+})
+
+t.test('a plausible client id is echoed and names every log line of its request', async t => {
+  const { app, lines } = await logged(t, { LOG_LEVEL: 'trace' })
+  for (const id of ['client-id-1', 'Trace.Id:2024_01-01', 'a'.repeat(128), '0']) {
+    const res = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, { ...bearer(SECRETS.key_admin), 'x-request-id': id })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['x-request-id'], id, `echoed: ${id.slice(0, 20)}`)
+    const own = lines().filter(line => line.reqId === id)
+    t.ok(own.some(line => line.msg === 'request completed'), 'its log lines carry it')
+    t.match(own.find(line => line.req !== undefined), { req: { method: 'PATCH', url: '/project/proj_one/key/key_read' } }, 'with what was asked')
+    t.match(own.find(line => line.msg === 'request completed'), { res: { statusCode: 200 }, responseTime: Number }, 'and answered')
+  }
+  t.equal(new Set(lines().filter(line => line.reqId !== undefined).map(line => line.reqId)).size, 4, 'no line of another id')
+})
+
+t.test('an implausible client id is replaced by a fresh UUID, on the answer and in the log', async t => {
+  const { app, lines, text } = await logged(t, { LOG_LEVEL: 'info' })
+  const insane = [
+    'a'.repeat(129),
+    'has space',
+    'line\nbreak {"level":60,"msg":"forged"}',
+    'tab\there',
+    'ünïcödé',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    'id;drop table',
+    '"quoted"'
+  ]
+  const given = new Set<string>()
+  for (const id of insane) {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': id } })
+    const answered = requestId(res)
+    t.match(answered, UUID, JSON.stringify(id.slice(0, 30)))
+    t.ok(lines().some(line => line.reqId === answered && line.msg === 'request completed'), 'its log lines carry the UUID')
+    given.add(answered)
+  }
+  const twice = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': ['one', 'two'] } })
+  t.match(requestId(twice), UUID, 'two x-request-id headers are no id')
+  t.equal(given.size, insane.length, 'each a new one')
+  const all = text.join('')
+  for (const id of insane) t.notOk(all.includes(id), `never logged: ${JSON.stringify(id.slice(0, 30))}`)
+  t.notOk(lines().some(line => line.msg === 'forged'), 'no forged log line')
+})
+
+t.test('no secret, token, Authorization value or admin token reaches any log line, at the most verbose level', async t => {
+  const { app, text, lines } = await logged(t, { LOG_LEVEL: 'trace' })
+  const admin = bearer(ADMIN_TOKEN)
+  const hs = await userToken('user_owner')
+  const expired = await userToken('user_owner', { expiresIn: -3600 })
+  const forged = await userToken('user_owner', { secret: 'another-secret-that-is-32-bytes-long!!' })
+  const minted = (await app.inject({ method: 'POST', url: '/__admin/tokens', headers: admin, payload: { user: 'user_admin', alg: 'RS256' } })).json().token as string
+  const created = (await app.inject({ method: 'POST', url: '/project/proj_one/key', headers: bearer(hs), payload: { label: 'Made', roles: 'admin' } })).json().key.value as string
+  const regenerated = (await app.inject({ method: 'POST', url: '/project/proj_one/key/key_read/regenerate', headers: bearer(minted) })).json().key.value as string
+  const fixtureSecret = 'basic_key_fixture_0000000000000000000000'
+  const loaded = await app.inject({
+    method: 'POST',
+    url: '/__admin/fixtures',
+    headers: admin,
+    payload: { projects: [{ id: 'proj_one', name: 'One', keys: [{ id: 'key_fixture', label: 'F', roles: 'admin', value: fixtureSecret }] }] }
+  })
+  t.equal(loaded.statusCode, 200)
+  const secrets = [...Object.values(SECRETS), hs, expired, forged, minted, created, regenerated, fixtureSecret, ADMIN_TOKEN]
+
+  const verify = (key: string, headers: Record<string, string>) => app.inject({ method: 'POST', url: '/project/proj_one/key/verify', headers, payload: { key } })
+  for (const credential of [SECRETS.key_admin, hs, minted, created, fixtureSecret]) {
+    t.equal((await patchKey(app, 'proj_one', 'key_admin', { label: 'x' }, bearer(credential))).statusCode, 200)
+  }
+  for (const refused of [expired, forged, SECRETS.key_read, regenerated.slice(0, -1), ADMIN_TOKEN]) {
+    await patchKey(app, 'proj_one', 'key_admin', { label: 'x' }, bearer(refused))
+  }
+  await patchKey(app, 'proj_one', 'key_admin', { label: 'x' }, { authorization: `Basic ${Buffer.from(`user:${SECRETS.key_admin}`).toString('base64')}` })
+  await patchKey(app, 'proj_one', 'key_admin', { label: 'x' }, { authorization: SECRETS.key_admin })
+  t.equal((await verify(regenerated, bearer(hs))).json().is_valid, true)
+  for (const key of [SECRETS.key_two_admin, hs, ADMIN_TOKEN, ` ${SECRETS.key_admin}`]) await verify(key, bearer(hs))
+  await app.inject({ method: 'POST', url: '/__admin/reset', headers: admin })
+  await app.inject({ method: 'GET', url: '/__admin/requests', headers: admin })
+  await app.inject({ method: 'GET', url: '/__admin/requests', headers: bearer(`${ADMIN_TOKEN}x`) })
+  // Credentials pasted in a bad body: the 400's reason is logged.
+  await patchKey(app, 'proj_one', 'key_admin', { [SECRETS.key_two_read]: 'x' }, bearer(hs))
+  await patchKey(app, 'proj_one', 'key_admin', `{"label": ${SECRETS.key_two_read}}`, { ...bearer(hs), 'content-type': 'application/json' })
+  await app.inject({ method: 'POST', url: '/__admin/fixtures', headers: admin, payload: { users: [{ id: 'u', email: 'u@example.com', [SECRETS.key_two_read]: 1 }] } })
+
+  const all = text.join('')
+  t.ok(lines().length > 25, `${lines().length} log lines`)
+  t.ok(lines().some(line => line.msg === 'bearer token refused'), 'refusals are logged, by reason')
+  t.ok(lines().some(line => line.msg === 'bad request'), 'bad requests are logged, by reason')
+  for (const secret of secrets) t.notOk(all.includes(secret), `not logged: ${secret.slice(0, 14)}...`)
+  t.notMatch(all, /Bearer |Basic |[Aa]uthorization/, 'no Authorization header, not even its scheme')
+  t.notMatch(all, /eyJ[A-Za-z0-9_-]{10,}\.|basic_key_[A-Za-z0-9_-]{11}/, 'nothing longer than a JSON.parse excerpt that looks like a token or key')
+})
+
+t.test('LOG_LEVEL=info logs each request as it comes and as it is answered, with its id, method, path and status', async t => {
+  const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
+  const res = await patchKey(app, 'proj_two', 'key_two_read', { label: 'x' }, bearer(SECRETS.key_admin))
+  const own = lines().filter(line => line.reqId === requestId(res))
+  t.ok(own.length >= 1 && own.every(line => line.level === 30), 'at info')
+  t.match(own.find(line => line.msg === 'request completed'), { res: { statusCode: 404 }, responseTime: Number })
+  t.ok(own.some(line => line.req !== undefined), 'the method and path are on its lines')
+  t.match(own.find(line => line.req !== undefined), { req: { method: 'PATCH', url: '/project/proj_two/key/key_two_read' } })
+})
+
+t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => {
+  const { app, lines } = await logged(t, { LOG_LEVEL: 'warn' })
+  for (let i = 0; i < 5; i++) await patchKey(app, 'proj_one', 'key_read', { label: `n${i}` }, bearer(SECRETS.key_admin))
+  await patchKey(app, 'proj_one', 'key_read', { label: '' }, bearer(SECRETS.key_admin))
+  await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer('basic_key_nobody_000000000000000000000'))
+  t.strictSame(lines(), [], 'nothing below warn')
+  app.db.prepare('DROP TABLE api_keys').run()
+  await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
+  t.strictSame(lines().map(line => [line.level, line.msg]), [[50, 'request failed']])
+})
+
+t.test('LOG_LEVEL=silent logs nothing, even a fault', async t => {
+  const { app, text } = await logged(t, { LOG_LEVEL: 'silent' })
+  await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
+  app.db.prepare('DROP TABLE api_keys').run()
+  await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
+  t.strictSame(text, [])
+})
+
+t.test('a fault answers the bare 500 and logs the error, with its stack, under the request id the client got', async t => {
+  const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
+  app.db.prepare('DROP TABLE api_keys').run()
+  const res = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, { ...bearer(await userToken('user_owner')), 'x-request-id': 'fault-1' })
+  t.equal(res.statusCode, 500)
+  t.equal(res.body, '{"error":"Internal Server Error","message":"Internal Server Error"}')
+  t.equal(res.headers['x-request-id'], 'fault-1')
+  const errors = lines().filter(line => line.level >= 50)
+  t.equal(errors.length, 1)
+  t.match(errors[0], { reqId: 'fault-1', msg: 'request failed', err: { type: 'SqliteError', message: /no such table: api_keys/, stack: /SqliteError/ } })
+  t.match(lines().filter(line => line.reqId === 'fault-1').map(line => line.msg).filter(msg => msg !== 'incoming request'), ['request failed', 'request completed'])
+})
