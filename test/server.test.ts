@@ -149,7 +149,8 @@ function halfSentPatches (url: string, count: number) {
 async function shutsDownGracefully (t: TestT, signal: NodeJS.Signals, count: number): Promise<void> {
   const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
   const path = join(dir, 'shutdown.db')
-  const server = await startServer(t, { DATABASE_PATH: path, SEED_FILE: join(dir, 'fixture.json'), JWT_SECRET: TEST_SECRET })
+  // debug: the server logs each request as it arrives, which is how this test knows all are in flight.
+  const server = await startServer(t, { DATABASE_PATH: path, SEED_FILE: join(dir, 'fixture.json'), JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'debug' })
 
   const requests = halfSentPatches(server.url, count)
   const incoming = (line: string): boolean => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')

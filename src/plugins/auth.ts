@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: sets request.caller or answers 401. */
     authenticate: (request: FastifyRequest) => Promise<void>
+    /** The calling API key's id, for a route that records its last_used in its own write (the onSend hook then skips it). */
+    claimLastUsed: (request: FastifyRequest) => string | undefined
     /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
     requireKeyManager: (request: FastifyRequest, projectId: string) => void
     /** Signs and verifies user tokens (HS256 with JWT_SECRET, RS256 with signingKey). */
@@ -23,6 +25,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     caller: Caller | null
+    lastUsedClaimed: boolean
   }
 }
 
@@ -52,6 +55,12 @@ export default fp<AuthOptions>(async function authPlugin (app, options) {
   app.decorate('signingKey', signingKey)
   app.decorate('jwt', jwt)
   app.decorateRequest('caller', null)
+  app.decorateRequest('lastUsedClaimed', false)
+  app.decorate('claimLastUsed', (request: FastifyRequest) => {
+    if (request.caller?.kind !== 'key') return undefined
+    request.lastUsedClaimed = true
+    return request.caller.keyId
+  })
 
   app.decorate('authenticate', async function authenticate (request: FastifyRequest) {
     const token = bearerToken(request)
@@ -84,7 +93,7 @@ export default fp<AuthOptions>(async function authPlugin (app, options) {
 
   // last_used records successful uses only: a refused request changes nothing.
   app.addHook('onSend', async (request, reply) => {
-    if (request.caller?.kind !== 'key' || reply.statusCode >= 300) return
+    if (request.caller?.kind !== 'key' || reply.statusCode >= 300 || request.lastUsedClaimed) return
     try {
       app.keys.touch(request.caller.keyId)
     } catch (error) {

@@ -54,11 +54,17 @@ export function createKeyStore (db: Db, clock: Clock) {
       return { id: row.id, projectId: row.project_id, roles: row.roles }
     },
 
-    /** Applies a PATCH atomically; undefined when the key is not in that project. */
-    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }): UpdatedKey | undefined {
-      return writeTransaction(db, () => update.all({
-        project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null, now: clock.now()
-      })[0])
+    /**
+     * Applies a PATCH atomically; undefined when the key is not in that project. `usedKeyId`, the calling key,
+     * gets its last_used in the same transaction: one commit per request, and both happen or neither.
+     */
+    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, usedKeyId?: string): UpdatedKey | undefined {
+      return writeTransaction(db, () => {
+        const now = clock.now()
+        const updated = update.all({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null, now })[0]
+        if (updated !== undefined && usedKeyId !== undefined) touch.run(clock.now(), usedKeyId)
+        return updated
+      })
     },
 
     touch (keyId: string): void {
