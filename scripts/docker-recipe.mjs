@@ -259,15 +259,19 @@ export function readCompose (text) {
   const built = services.filter(([, s]) => s.build === '.' || s.build?.context === '.')
   if (built.length !== 1) fail(undefined, 'docker-compose.yml must have exactly one service with build: .')
   const [name, service] = built[0]
+  // A key the replay ignores (a command or user override, say) would make it run something else than compose does.
+  const known = (serviceName, value, keys) => Object.keys(value).filter(key => !keys.includes(key)).forEach(key => notUnderstood(undefined, `docker-compose.yml ${serviceName}.${key}`))
+  known(name, service, ['build', 'image', 'ports', 'environment', 'volumes', 'healthcheck'])
   const mounts = (service.volumes ?? []).map(volume => {
     if (typeof volume !== 'string') notUnderstood(undefined, 'a long-syntax volume in docker-compose.yml')
     const [source, target, mode] = volume.split(':')
     if (target === undefined || !target.startsWith('/')) fail(undefined, `docker-compose.yml volume ${volume} needs source:/target`)
     return { type: /^[./~]/.test(source) ? 'bind' : 'volume', source, target: posix.normalize(target), readOnly: mode === 'ro' }
   })
-  const clients = services.filter(([, s]) => s.depends_on?.[name]?.condition === 'service_healthy').map(([clientName, client]) => ({
-    name: clientName, image: client.image, command: client.command, environment: environment(undefined, client.environment)
-  }))
+  const clients = services.filter(([, s]) => s.depends_on?.[name]?.condition === 'service_healthy').map(([clientName, client]) => {
+    known(clientName, client, ['image', 'depends_on', 'environment', 'command'])
+    return { name: clientName, image: client.image, command: client.command, environment: environment(undefined, client.environment) }
+  })
   return { name, service, environment: environment(undefined, service.environment), mounts, clients }
 }
 

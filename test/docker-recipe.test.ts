@@ -118,6 +118,8 @@ t.test('docker-compose.yml runs the image with the mounted example fixture, its 
   t.match(compose.mounts.find(mount => mount.type === 'volume'), { source: 'basic-admin-data', target: final.volumes[0] })
   t.ok(Buffer.byteLength(compose.environment.JWT_SECRET ?? '') >= 32, 'a JWT_SECRET the server accepts')
   const fixture = parseFixture(read('examples/fixture.json'))
+  t.throws(() => readCompose(read('docker-compose.yml').replace('    image: basic-admin-mock\n', '    image: basic-admin-mock\n    user: root\n')),
+    { message: /^docker-compose\.yml basic-admin-mock\.user is not understood/ }, 'a setting the replay would ignore fails it')
 
   const [client] = compose.clients
   t.equal(compose.clients.length, 1)
