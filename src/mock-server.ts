@@ -42,7 +42,7 @@ export interface MockServer {
   /** The Fastify instance, for inject() and anything else in-process. */
   app: FastifyInstance
   close: () => Promise<void>
-  /** Back to the seed (and the clock to its start); returns the rows loaded. */
+  /** Back to the seed (and the clock to its start), in one transaction. */
   reset: () => Promise<void>
   /** A user JWT this server accepts. */
   token: (userId: string, options?: { alg?: 'HS256' | 'RS256', expiresIn?: string }) => string
