@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { systemClock } from './clock.js'
-import { ConfigError, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrate, MigrationError, readMigrations } from './db/migrate.js'
 import { migrationsDir } from './paths.js'
-import { DEVELOPMENT_SECRET_WARNING, serve } from './server.js'
 import { DURATION_HINT, parseDuration } from './services/duration.js'
 import { createJwtService } from './services/jwt.js'
 import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
@@ -80,7 +79,8 @@ async function run (argv: string[]): Promise<void> {
     case 'serve':
       // npm swallows `npm start --port 1` into a bare "1": say so instead of ignoring it.
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (with npm start, pass flags after --: npm start -- --port 8080)`)
-      await serve(config)
+      // Loaded only here: the other commands start without Fastify and its plugins.
+      await (await import('./server.js')).serve(config)
       return
     case 'migrate':
       withDatabase(config, (_db, applied) => note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`))

@@ -73,6 +73,11 @@ export function clockStart (text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms
 }
 
+export const DEVELOPMENT_SECRET_WARNING = [
+  '!!! WARNING: JWT_SECRET is not set, so the public development secret signs and verifies user tokens.',
+  '!!! Anyone can mint a token this server accepts. Set JWT_SECRET (at least 32 bytes) outside local development.'
+].join('\n')
+
 export function usesDevelopmentSecret (config: Config): boolean {
   return config.JWT_SECRET === DEVELOPMENT_JWT_SECRET
 }

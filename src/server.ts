@@ -1,15 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { usesDevelopmentSecret, type Config } from './config.js'
+import { DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
 import { demoCurl } from './services/demo.js'
 import { readFixtureFile } from './services/fixtures.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
-
-export const DEVELOPMENT_SECRET_WARNING = [
-  '!!! WARNING: JWT_SECRET is not set, so the public development secret signs and verifies user tokens.',
-  '!!! Anyone can mint a token this server accepts. Set JWT_SECRET (at least 32 bytes) outside local development.'
-].join('\n')
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
 export async function serve (config: Config): Promise<FastifyInstance> {

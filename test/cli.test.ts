@@ -15,6 +15,9 @@ import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from '.
 const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
 
+// Each test spawns its own processes on its own files: they can run side by side, and mostly wait.
+t.jobs = 4
+
 const RUN_TIMEOUT_MS = 15_000
 const ONE_ERROR_LINE = /^basic-admin-mock: [^\n]+\n$/
 
