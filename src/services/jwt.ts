@@ -23,6 +23,7 @@ interface Algorithm {
 }
 
 const MAX_TOKEN_LENGTH = 8192
+const VERIFIED_CACHE_SIZE = 1000
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 export function looksLikeJwt (token: string): boolean {
@@ -91,8 +92,24 @@ export function createJwtService (settings: JwtSettings) {
     return `${input}.${algorithm.sign(input).toString('base64url')}`
   }
 
+  // Tokens whose signature and fixed claims passed, by their exact text: a client reuses its token, and its
+  // HMAC or RSA check and two JSON parses then run once. Only the time claims are checked on every use.
+  const verified = new Map<string, { sub: string, exp: number, nbf: number | undefined }>()
+
+  function inTime (claims: { exp: number, nbf: number | undefined }, now: number): string | undefined {
+    const seconds = now / 1000
+    if (seconds > claims.exp + tolerance) return 'expired'
+    if (claims.nbf !== undefined && seconds + tolerance < claims.nbf) return 'not yet valid'
+    return undefined
+  }
+
   /** Checks signature and claims; the reason is for logs only, never for the client. */
   function verify (token: string, now = Date.now()): JwtResult {
+    const known = verified.get(token)
+    if (known !== undefined) {
+      const late = inTime(known, now)
+      return late === undefined ? { ok: true, sub: known.sub } : { ok: false, reason: late }
+    }
     if (!looksLikeJwt(token)) return { ok: false, reason: 'not a JWT' }
     const [head, body, signature] = token.split('.') as [string, string, string]
     const header = decodeJson(head)
@@ -106,17 +123,19 @@ export function createJwtService (settings: JwtSettings) {
     if (!algorithm.verify(`${head}.${body}`, signature)) return { ok: false, reason: 'bad signature' }
     const claims = decodeJson(body)
     if (claims === undefined) return { ok: false, reason: 'malformed payload' }
-    const seconds = now / 1000
     if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return { ok: false, reason: 'missing exp' }
-    if (seconds > claims.exp + tolerance) return { ok: false, reason: 'expired' }
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || seconds + tolerance < claims.nbf)) return { ok: false, reason: 'not yet valid' }
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || !Number.isFinite(claims.nbf))) return { ok: false, reason: 'malformed nbf' }
     if (typeof claims.sub !== 'string' || claims.sub === '') return { ok: false, reason: 'missing sub' }
     if (settings.issuer !== undefined && claims.iss !== settings.issuer) return { ok: false, reason: 'wrong issuer' }
     if (settings.audience !== undefined) {
       const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
       if (!audiences.includes(settings.audience)) return { ok: false, reason: 'wrong audience' }
     }
-    return { ok: true, sub: claims.sub }
+    const checked = { sub: claims.sub, exp: claims.exp, nbf: claims.nbf as number | undefined }
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
+    verified.set(token, checked)
+    const late = inTime(checked, now)
+    return late === undefined ? { ok: true, sub: checked.sub } : { ok: false, reason: late }
   }
 
   return { sign, verify }

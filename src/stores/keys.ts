@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.js'
-import { writeTransaction, type Db } from '../db/database.js'
+import { immediateTransaction, type Db } from '../db/database.js'
 import { generateApiKey, hashApiKey } from '../services/api-key.js'
 
 export interface KeyRow {
@@ -44,6 +44,16 @@ export function createKeyStore (db: Db, clock: Clock) {
      WHERE id = @id AND project_id = @project
      RETURNING id, label, roles, is_private, last_used, created_at`)
 
+  const updateAndTouch = immediateTransaction(db, (args: { project: string, id: string, label: string | null, roles: string | null }, usedKeyId: string | undefined) => {
+    const updated = update.all({ ...args, now: clock.now() })[0]
+    if (updated !== undefined && usedKeyId !== undefined) touch.run(clock.now(), usedKeyId)
+    return updated
+  })
+  const touchOne = immediateTransaction(db, (keyId: string) => touch.run(clock.now(), keyId))
+  const removeOne = immediateTransaction(db, (projectId: string, keyId: string) => remove.run(projectId, keyId).changes === 1)
+  const rehashOne = immediateTransaction(db, (projectId: string, keyId: string, hash: Buffer) => rehash.all({ project: projectId, id: keyId, hash, now: clock.now() })[0])
+  const insertOne = immediateTransaction(db, (...row: [string, string, string, string, Buffer, number, number]) => insert.run(...row))
+
   return {
     /** The live key whose secret this is, if any. */
     findBySecret (secret: string) {
@@ -59,16 +69,11 @@ export function createKeyStore (db: Db, clock: Clock) {
      * gets its last_used in the same transaction: one commit per request, and both happen or neither.
      */
     update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, usedKeyId?: string): UpdatedKey | undefined {
-      return writeTransaction(db, () => {
-        const now = clock.now()
-        const updated = update.all({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null, now })[0]
-        if (updated !== undefined && usedKeyId !== undefined) touch.run(clock.now(), usedKeyId)
-        return updated
-      })
+      return updateAndTouch({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null }, usedKeyId)
     },
 
     touch (keyId: string): void {
-      writeTransaction(db, () => touch.run(clock.now(), keyId))
+      touchOne(keyId)
     },
 
     list: (projectId: string): ListedKey[] => list.all(projectId),
@@ -76,12 +81,12 @@ export function createKeyStore (db: Db, clock: Clock) {
     get: (projectId: string, keyId: string): ListedKey | undefined => get.all(projectId, keyId)[0],
 
     /** Deletes for good; false when the key is not in that project. */
-    remove: (projectId: string, keyId: string): boolean => writeTransaction(db, () => remove.run(projectId, keyId).changes === 1),
+    remove: (projectId: string, keyId: string): boolean => removeOne(projectId, keyId),
 
     /** A new secret for the key, returned this once; the old one stops matching with this commit. */
     regenerate (projectId: string, keyId: string): (ListedKey & { secret: string }) | undefined {
       const secret = generateApiKey()
-      const key = writeTransaction(db, () => rehash.all({ project: projectId, id: keyId, hash: hashApiKey(secret), now: clock.now() })[0])
+      const key = rehashOne(projectId, keyId, hashApiKey(secret))
       return key === undefined ? undefined : { ...key, secret }
     },
 
@@ -90,7 +95,7 @@ export function createKeyStore (db: Db, clock: Clock) {
       const id = randomUUID()
       const secret = generateApiKey()
       const now = clock.now()
-      writeTransaction(db, () => insert.run(id, projectId, key.label, key.roles, hashApiKey(secret), now, now))
+      insertOne(id, projectId, key.label, key.roles, hashApiKey(secret), now, now)
       return { id, secret, created_at: now }
     }
   }

@@ -45,3 +45,17 @@ t.test('refuses, with a reason for the log, what it must refuse', async t => {
   ]
   for (const [name, token, reason] of cases) t.strictSame(jwt.verify(token), { ok: false, reason }, name)
 })
+
+t.test('a token verified once is remembered, but its exp and nbf are judged again at every use', async t => {
+  const now = Date.parse('2030-01-01T00:00:00Z')
+  const service = createJwtService({ secret: TEST_SECRET })
+  const token = service.sign('u', { expiresIn: 60, now })
+  t.strictSame(service.verify(token, now), { ok: true, sub: 'u' })
+  t.strictSame(service.verify(token, now + 91_000), { ok: false, reason: 'expired' }, 'remembered, still expires')
+  const early = await userToken('u', { claims: { nbf: Math.floor(Date.now() / 1000) + 120 } })
+  t.strictSame(service.verify(early), { ok: false, reason: 'not yet valid' })
+  t.strictSame(service.verify(early, Date.now() + 100_000), { ok: true, sub: 'u' }, 'valid once its nbf has come')
+  t.strictSame(service.verify(early), { ok: false, reason: 'not yet valid' }, 'and judged by the time of each use')
+  const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA')
+  t.strictSame(service.verify(forged, now), { ok: false, reason: 'bad signature' }, 'another text is verified afresh')
+})
