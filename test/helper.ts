@@ -101,3 +101,13 @@ export function query<T> (path: string, sql: string, ...params: unknown[]): T[] 
     db.close()
   }
 }
+
+/** The contract's 400: JSON, exactly {error: 'Bad Request', message}, the message naming the problem. */
+export function assertBadRequest (t: Test, res: LightMyRequestResponse, message: string | RegExp): void {
+  t.equal(res.statusCode, 400)
+  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  const body = res.json() as { error: string, message: string }
+  t.strictSame(Object.keys(body), ['error', 'message'])
+  t.equal(body.error, 'Bad Request')
+  t.match(body.message, message)
+}

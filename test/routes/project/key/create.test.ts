@@ -1,7 +1,7 @@
 // POST /project/:id/key: the 200 and its row, every body rule as a 400 that changes nothing, and the 401/404 rows.
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { bearer, build, SECRETS, userToken } from '../../../helper.js'
+import { assertBadRequest, bearer, build, SECRETS, userToken } from '../../../helper.js'
 import { call, changedIds, ISO_MS, NEW_SECRET, operation, testRefusals, UUID } from './operations.js'
 
 const create = operation('create')
@@ -126,12 +126,7 @@ t.test('every body that breaks a rule is a 400 naming the problem, and no key is
       const res = payload === undefined
         ? await app.inject({ method: 'POST', url: '/project/proj_one/key', headers: { ...admin, ...headers } })
         : await call(app, create, 'proj_one', '', { ...admin, ...headers }, payload)
-      t.equal(res.statusCode, 400)
-      t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
-      const body = res.json()
-      t.strictSame(Object.keys(body), ['error', 'message'])
-      t.equal(body.error, 'Bad Request')
-      t.match(body.message, message)
+      assertBadRequest(t, res, message)
       t.strictSame(rows(), before, 'no row added, and the caller\'s last_used kept')
     })
   }

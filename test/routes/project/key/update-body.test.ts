@@ -1,7 +1,7 @@
 // DESIGN sections 3 and 4 for PATCH: strict bodies, normalisation, exact answers, atomic writes.
 import t from 'tap'
 import { buildApp } from '../../../../src/app.js'
-import { build, bearer, patchKey, SECRETS, testConfig, FIXTURE, userToken } from '../../../helper.js'
+import { assertBadRequest, build, bearer, patchKey, SECRETS, testConfig, FIXTURE, userToken } from '../../../helper.js'
 
 const auth = bearer(SECRETS.key_admin)
 const json = { ...auth, 'content-type': 'application/json' }
@@ -51,12 +51,7 @@ for (const [name, payload, headers, message] of rejected) {
     const before = rows()
     const raw = typeof payload === 'string' || Buffer.isBuffer(payload) || payload === undefined
     const res = await patchKey(app, 'proj_one', 'key_read', raw ? payload : JSON.stringify(payload), headers)
-    t.equal(res.statusCode, 400)
-    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
-    const body = res.json()
-    t.strictSame(Object.keys(body), ['error', 'message'])
-    t.equal(body.error, 'Bad Request')
-    t.match(body.message, message)
+    assertBadRequest(t, res, message)
     t.strictSame(rows(), before)
   })
 }

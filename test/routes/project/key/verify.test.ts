@@ -1,7 +1,7 @@
 // POST /project/:id/key/verify: {is_valid:true, key} only for a live secret of that project (and key_id), one
 // byte-identical {is_valid:false} for everything else, no state change but the caller's last_used; the 401/404 rows.
 import t from 'tap'
-import { bearer, build, SECRETS, userToken } from '../../../helper.js'
+import { assertBadRequest, bearer, build, SECRETS, userToken } from '../../../helper.js'
 import { call, changedIds, operation, testRefusals } from './operations.js'
 
 const verify = operation('verify')
@@ -93,11 +93,7 @@ t.test('every body that breaks a rule is a 400 naming the problem, and changes n
       const res = payload === undefined
         ? await app.inject({ method: 'POST', url: '/project/proj_one/key/verify', headers: { ...admin, ...headers } })
         : await call(app, verify, 'proj_one', '', { ...admin, ...headers }, payload)
-      t.equal(res.statusCode, 400)
-      const body = res.json()
-      t.strictSame(Object.keys(body), ['error', 'message'])
-      t.equal(body.error, 'Bad Request')
-      t.match(body.message, message)
+      assertBadRequest(t, res, message)
       t.strictSame(rows(), before)
     })
   }
