@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { parseDuration } from './services/duration.js'
+import { DURATION_HINT, parseDuration } from './services/duration.js'
 import { checkFixture, readFixtureFile, type Fixture } from './services/fixtures.js'
 import { normaliseLabel, normaliseRoles } from './services/rules.js'
 
@@ -81,7 +81,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     reset: async () => { app.resetToSeed() },
     token: (userId, tokenOptions = {}) => {
       const expiresIn = parseDuration(tokenOptions.expiresIn ?? '1h')
-      if (expiresIn === undefined) throw new TypeError(`expiresIn must look like 90s, 15m, 1h or 7d (got ${JSON.stringify(tokenOptions.expiresIn)})`)
+      if (expiresIn === undefined) throw new TypeError(`expiresIn must ${DURATION_HINT} (got ${JSON.stringify(tokenOptions.expiresIn)})`)
       return app.jwt.sign(userId, { expiresIn, alg: tokenOptions.alg ?? 'HS256' })
     },
     createKey: (projectId, label, roles) => {
