@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { immediateTransaction, type Db } from '../db/database.js'
+import { groupCommit } from '../db/group-commit.js'
 import { generateApiKey, hashApiKey } from '../services/api-key.js'
 
 export interface KeyRow {
@@ -44,7 +45,7 @@ export function createKeyStore (db: Db, clock: Clock) {
      WHERE id = @id AND project_id = @project
      RETURNING id, label, roles, is_private, last_used, created_at`)
 
-  const updateAndTouch = immediateTransaction(db, (args: { project: string, id: string, label: string | null, roles: string | null }, usedKeyId: string | undefined) => {
+  const updateAndTouch = groupCommit(db, (args: { project: string, id: string, label: string | null, roles: string | null }, usedKeyId: string | undefined) => {
     const updated = update.all({ ...args, now: clock.now() })[0]
     if (updated !== undefined && usedKeyId !== undefined) touch.run(clock.now(), usedKeyId)
     return updated
@@ -68,7 +69,7 @@ export function createKeyStore (db: Db, clock: Clock) {
      * Applies a PATCH atomically; undefined when the key is not in that project. `usedKeyId`, the calling key,
      * gets its last_used in the same transaction: one commit per request, and both happen or neither.
      */
-    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, usedKeyId?: string): UpdatedKey | undefined {
+    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, usedKeyId?: string): Promise<UpdatedKey | undefined> {
       return updateAndTouch({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null }, usedKeyId)
     },
 

@@ -40,7 +40,7 @@ const byId: FastifyPluginAsyncTypebox = async (app) => {
       const roles = normalise(request.body.roles, normaliseRoles)
       const { id, keyId } = ids(request.params)
       app.requireKeyManager(request, id)
-      const key = app.keys.update(id, keyId, { label, roles }, app.claimLastUsed(request))
+      const key = await app.keys.update(id, keyId, { label, roles }, app.claimLastUsed(request))
       if (key === undefined) throw keyNotFound()
       return { key: { id: key.id, label: key.label, roles: key.roles, updated_at: isoTime(key.updated_at) } }
     }
