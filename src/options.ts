@@ -57,7 +57,11 @@ function clientErrorHandler (error: NodeJS.ErrnoException, socket: Socket): void
 /** Where log lines go instead of stdout (tests read them). */
 export interface LogStream { write: (line: string) => void }
 
-/** One line per request at the default level, on its answer and with the request in it; the arrival line moves to debug. Half the logging cost. */
+/**
+ * One line per request at the default level, on its answer; the arrival line moves to debug. Its fields are flat
+ * (method, url, statusCode, responseTime): pino writes strings and numbers directly but runs a generic stringify
+ * on nested objects, which cost more than the rest of the line. No header is ever logged, so nothing needs redacting.
+ */
 class OneLinePerRequest extends LogController {
   override incomingRequest (request: FastifyRequest): void {
     if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request')
@@ -65,7 +69,7 @@ class OneLinePerRequest extends LogController {
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error !== null && error !== undefined) return super.requestCompleted(error, request, reply)
-    if (!this.isLogDisabled(request)) reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+    if (!this.isLogDisabled(request)) reply.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed')
   }
 }
 
@@ -74,7 +78,6 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL'>, stream?: LogS
   return {
     logger: {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
       ...(stream === undefined ? {} : { stream })
     },
     logController: new OneLinePerRequest(),

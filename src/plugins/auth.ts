@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { systemClock } from '../clock.js'
-import { insufficientScope, invalidToken, keyNotFound, missingCredentials } from '../errors.js'
+import { insufficientScope, invalidToken, keyNotFound, missingCredentials, type HttpError } from '../errors.js'
 import { looksLikeApiKey } from '../services/api-key.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../services/jwt.js'
 import { signingKeySource, type SigningKeySource } from '../services/signing-key.js'
@@ -18,6 +18,8 @@ declare module 'fastify' {
     claimLastUsed: (request: FastifyRequest) => string | undefined
     /** Throws the 404 or 401 of DESIGN section 2 unless the caller may manage the project's keys. */
     requireKeyManager: (request: FastifyRequest, projectId: string) => void
+    /** That 404 or 401, returned instead of thrown (undefined when allowed), for a check inside a shared transaction. */
+    keyManagerRefusal: (request: FastifyRequest, projectId: string) => HttpError | undefined
     /** Signs and verifies user tokens (HS256 with JWT_SECRET, RS256 with signingKey). */
     jwt: JwtService
     /** The RSA key pair of RS256 user tokens, published at the JWKS route. */
@@ -78,7 +80,7 @@ export default fp<AuthOptions>(async function authPlugin (app, options) {
     request.caller = { kind: 'user', userId: result.sub }
   })
 
-  app.decorate('requireKeyManager', function requireKeyManager (request: FastifyRequest, projectId: string) {
+  function keyManagerRefusal (request: FastifyRequest, projectId: string): HttpError | undefined {
     const caller = request.caller!
     let access: 'manage' | 'view' | 'none'
     if (caller.kind === 'key') {
@@ -87,8 +89,14 @@ export default fp<AuthOptions>(async function authPlugin (app, options) {
       const role = app.access.memberRole(projectId, caller.userId)
       access = role === undefined ? 'none' : role === 'member' ? 'view' : 'manage'
     }
-    if (access === 'none') throw keyNotFound()
-    if (access === 'view') throw insufficientScope()
+    if (access === 'none') return keyNotFound()
+    if (access === 'view') return insufficientScope()
+    return undefined
+  }
+  app.decorate('keyManagerRefusal', keyManagerRefusal)
+  app.decorate('requireKeyManager', function requireKeyManager (request: FastifyRequest, projectId: string) {
+    const refusal = keyManagerRefusal(request, projectId)
+    if (refusal !== undefined) throw refusal
   })
 
   // last_used records successful uses only: a refused request changes nothing.

@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { immediateTransaction, type Db } from '../db/database.js'
 import { groupCommit } from '../db/group-commit.js'
+import type { HttpError } from '../errors.js'
 import { generateApiKey, hashApiKey } from '../services/api-key.js'
 
 export interface KeyRow {
@@ -14,6 +15,12 @@ export interface KeyRow {
   updated_at: number
   last_used: number | null
   is_private: 0 | 1
+}
+
+export interface UpdateOptions {
+  /** Run inside the write transaction, before anything changes: a refusal stops the update. */
+  refusal?: () => HttpError | undefined
+  usedKeyId?: string | undefined
 }
 
 export type UpdatedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'updated_at'>
@@ -45,9 +52,12 @@ export function createKeyStore (db: Db, clock: Clock) {
      WHERE id = @id AND project_id = @project
      RETURNING id, label, roles, is_private, last_used, created_at`)
 
-  const updateAndTouch = groupCommit(db, (args: { project: string, id: string, label: string | null, roles: string | null }, usedKeyId: string | undefined) => {
+  // A refusal decided inside the transaction is returned, not thrown: throwing would roll back the whole turn's batch.
+  const updateAndTouch = groupCommit(db, (args: { project: string, id: string, label: string | null, roles: string | null }, options: UpdateOptions): UpdatedKey | HttpError | undefined => {
+    const refusal = options.refusal?.()
+    if (refusal !== undefined) return refusal
     const updated = update.all({ ...args, now: clock.now() })[0]
-    if (updated !== undefined && usedKeyId !== undefined) touch.run(clock.now(), usedKeyId)
+    if (updated !== undefined && options.usedKeyId !== undefined) touch.run(clock.now(), options.usedKeyId)
     return updated
   })
   const touchOne = immediateTransaction(db, (keyId: string) => touch.run(clock.now(), keyId))
@@ -66,11 +76,13 @@ export function createKeyStore (db: Db, clock: Clock) {
     },
 
     /**
-     * Applies a PATCH atomically; undefined when the key is not in that project. `usedKeyId`, the calling key,
-     * gets its last_used in the same transaction: one commit per request, and both happen or neither.
+     * Applies a PATCH atomically, committed with the other writes of this event-loop turn (db/group-commit.ts):
+     * the refusal `options.refusal` returns (checked in the same transaction), undefined when the key is not in
+     * that project, or the updated key. `options.usedKeyId`, the calling key, gets its last_used in the same
+     * transaction: both happen or neither.
      */
-    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, usedKeyId?: string): Promise<UpdatedKey | undefined> {
-      return updateAndTouch({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null }, usedKeyId)
+    update (projectId: string, keyId: string, changes: { label?: string | undefined, roles?: string | undefined }, options: UpdateOptions = {}): Promise<UpdatedKey | HttpError | undefined> {
+      return updateAndTouch({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null }, options)
     },
 
     touch (keyId: string): void {

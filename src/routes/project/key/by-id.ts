@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { isoTime } from '../../../clock.js'
-import { ErrorSchema, keyNotFound } from '../../../errors.js'
+import { ErrorSchema, HttpError, keyNotFound } from '../../../errors.js'
 import { isValidId, normaliseLabel, normaliseRoles } from '../../../services/rules.js'
 import {
   DeleteApiKeyParamsSchema, DeleteApiKeyResponseSchemas, DeleteApiKeyRoute,
@@ -39,8 +39,9 @@ const byId: FastifyPluginAsyncTypebox = async (app) => {
       const label = normalise(request.body.label, normaliseLabel)
       const roles = normalise(request.body.roles, normaliseRoles)
       const { id, keyId } = ids(request.params)
-      app.requireKeyManager(request, id)
-      const key = await app.keys.update(id, keyId, { label, roles }, app.claimLastUsed(request))
+      // The membership read shares the turn's write transaction: one read lock for all, and no change in between.
+      const key = await app.keys.update(id, keyId, { label, roles }, { refusal: () => app.keyManagerRefusal(request, id), usedKeyId: app.claimLastUsed(request) })
+      if (key instanceof HttpError) throw key
       if (key === undefined) throw keyNotFound()
       return { key: { id: key.id, label: key.label, roles: key.roles, updated_at: isoTime(key.updated_at) } }
     }
