@@ -37,7 +37,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     .withTypeProvider<TypeBoxTypeProvider>()
   const clock = options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
   // Every answer names its request, so a client's report can be matched to the server's log lines.
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   await app.register(errorsPlugin)
   await app.register(jsonBodyPlugin)
   await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
