@@ -23,6 +23,11 @@ export interface UpdateOptions {
   usedKeyId?: string | undefined
 }
 
+export interface FoundKey { id: string, projectId: string, roles: string }
+
+/** How many matched keys findBySecret remembers; the oldest goes first. */
+const MATCHED_KEYS = 1000
+
 export type UpdatedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'updated_at'>
 export type ListedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'is_private' | 'last_used' | 'created_at'>
 
@@ -52,28 +57,58 @@ export function createKeyStore (db: Db, clock: Clock) {
      WHERE id = @id AND project_id = @project
      RETURNING id, label, roles, is_private, last_used, created_at`)
 
+  // Keys that matched, by the SHA-256 of their secret: a client sends the same key again and again, and the
+  // index lookup with its read lock was a fifth of an API-key PATCH. A hit stands only while nothing could have
+  // changed what a secret means: every write of this store that can (roles, regenerate, delete) forgets them all,
+  // and so does a commit by any other connection, which PRAGMA data_version shows (this connection's own commits
+  // do not move it). The database plugin's reset forgets them too. Secrets that did not match are never kept.
+  const matched = new Map<string, FoundKey>()
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck()
+  let matchedAt: number | undefined
+  const forget = (): void => { matched.clear() }
+
   // A refusal decided inside the transaction is returned, not thrown: throwing would roll back the whole turn's batch.
   const updateAndTouch = groupCommit(db, (args: { project: string, id: string, label: string | null, roles: string | null }, options: UpdateOptions): UpdatedKey | HttpError | undefined => {
     const refusal = options.refusal?.()
     if (refusal !== undefined) return refusal
+    if (args.roles !== null) forget()
     const updated = update.all({ ...args, now: clock.now() })[0]
     if (updated !== undefined && options.usedKeyId !== undefined) touch.run(clock.now(), options.usedKeyId)
     return updated
   })
   const touchOne = immediateTransaction(db, (keyId: string) => touch.run(clock.now(), keyId))
-  const removeOne = immediateTransaction(db, (projectId: string, keyId: string) => remove.run(projectId, keyId).changes === 1)
-  const rehashOne = immediateTransaction(db, (projectId: string, keyId: string, hash: Buffer) => rehash.all({ project: projectId, id: keyId, hash, now: clock.now() })[0])
+  const removeOne = immediateTransaction(db, (projectId: string, keyId: string) => {
+    forget()
+    return remove.run(projectId, keyId).changes === 1
+  })
+  const rehashOne = immediateTransaction(db, (projectId: string, keyId: string, hash: Buffer) => {
+    forget()
+    return rehash.all({ project: projectId, id: keyId, hash, now: clock.now() })[0]
+  })
   const insertOne = immediateTransaction(db, (...row: [string, string, string, string, Buffer, number, number]) => insert.run(...row))
 
   return {
     /** The live key whose secret this is, if any. */
-    findBySecret (secret: string) {
+    findBySecret (secret: string): FoundKey | undefined {
       const hash = hashApiKey(secret)
+      const version = dataVersion.get()
+      if (version !== matchedAt) {
+        forget()
+        matchedAt = version
+      }
+      const known = matched.get(hash.toString('latin1'))
+      if (known !== undefined) return known
       const row = byHash.get(hash)
       // The index finds the row; the final comparison still runs without early exit.
       if (row === undefined || !timingSafeEqual(row.key_hash, hash)) return undefined
-      return { id: row.id, projectId: row.project_id, roles: row.roles }
+      const found = { id: row.id, projectId: row.project_id, roles: row.roles }
+      if (matched.size >= MATCHED_KEYS) matched.delete(matched.keys().next().value!)
+      matched.set(hash.toString('latin1'), found)
+      return found
     },
+
+    /** Forgets the keys findBySecret remembers, for a write made outside this store (a reset). */
+    forget,
 
     /**
      * Applies a PATCH atomically, committed with the other writes of this event-loop turn (db/group-commit.ts):
