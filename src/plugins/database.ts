@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { Clock } from '../clock.js'
+import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from '../db/checkpointer.js'
 import { openDatabase, writeTransaction } from '../db/database.js'
 import { migrate, readMigrations } from '../db/migrate.js'
 import { migrationsDir } from '../paths.js'
@@ -32,6 +33,8 @@ declare module 'fastify' {
   }
 }
 
+const CHECKPOINT_INTERVAL_MS = 50
+
 /** Opens and migrates the database, seeds it, and exposes the stores; closes it with the app. */
 export default fp<DatabaseOptions>(async function databasePlugin (app, options) {
   const db = openDatabase(options.path)
@@ -48,7 +51,21 @@ export default fp<DatabaseOptions>(async function databasePlugin (app, options) 
     db.close()
     throw error
   }
-  app.addHook('onClose', async () => { db.close() })
+  // A listening server checkpoints in a worker thread (see db/checkpointer.ts); inject()-only apps need not.
+  let checkpointer: Checkpointer | undefined
+  if (options.path !== ':memory:' && !options.path.startsWith('file:')) {
+    app.addHook('onListen', async () => {
+      checkpointer = startCheckpointer(options.path, {
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        onError: error => app.log.error({ err: error }, 'background checkpoint failed')
+      })
+      db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
+    })
+  }
+  app.addHook('onClose', async () => {
+    await checkpointer?.stop()
+    db.close()
+  })
   app.decorate('db', db)
   app.decorate('clock', options.clock)
   const keys = createKeyStore(db, options.clock)

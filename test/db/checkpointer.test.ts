@@ -1,0 +1,45 @@
+// The worker-thread checkpointer: it copies the -wal into the database file while the writer goes on, and it
+// reports what goes wrong instead of throwing it anywhere.
+import t from 'tap'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { openDatabase } from '../../src/db/database.js'
+import { startCheckpointer } from '../../src/db/checkpointer.js'
+
+async function until (what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const began = Date.now()
+  while (!condition()) {
+    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+t.test('pages committed to the -wal reach the database file without the writer checkpointing', async t => {
+  const path = join(t.testdir(), 'ck.db')
+  const db = openDatabase(path)
+  t.teardown(() => db.close())
+  // This connection never checkpoints: only the worker can move pages into the database file.
+  db.pragma('wal_autocheckpoint = 0')
+  db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  const before = statSync(path).size
+  const insert = db.prepare('INSERT INTO filler (data) VALUES (randomblob(3000))')
+  db.transaction(() => { for (let i = 0; i < 200; i++) insert.run() })()
+  t.equal(statSync(path).size, before, 'committed, but only to the -wal')
+
+  const errors: unknown[] = []
+  const checkpointer = startCheckpointer(path, { intervalMs: 10, onError: error => errors.push(error) })
+  await until('the database file to grow', () => statSync(path).size >= before + 200 * 3000)
+  await checkpointer.stop()
+  t.same(errors, [])
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number, log: number, checkpointed: number }>
+  t.equal(result!.checkpointed, result!.log, 'every -wal frame copied')
+})
+
+t.test('a checkpointer that cannot open its database reports it and stops', async t => {
+  const errors: Array<{ message: string }> = []
+  const checkpointer = startCheckpointer(join(t.testdir(), 'missing.db'), { intervalMs: 10, onError: error => errors.push(error) })
+  await until('the error report', () => errors.length > 0)
+  await checkpointer.stop()
+  t.match(errors, [{ message: /unable to open database file/, code: 'SQLITE_CANTOPEN' }])
+})
