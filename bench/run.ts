@@ -3,13 +3,15 @@
 import autocannon from 'autocannon'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { packageRoot } from '../src/paths.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
 import { memoryKb, start, type Started } from './processes.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// The package root, also when this file runs compiled (dist-test/, under npm test).
+const root = packageRoot
 const CLI = join(root, 'dist', 'src', 'cli.js')
 const PRISM = join(root, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
@@ -24,21 +26,23 @@ export interface Report {
   startup: { serverMs: number, bareMs: number, ratio: number }
 }
 
+const QUICK_REQUESTS = 300
+
 type Scenario = { name: string, target: () => Started | undefined, request: (req: Record<string, unknown>) => Record<string, unknown> }
 
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!
 const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 }
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
 
-/** One autocannon run; latencies come from every response's own time, not the 1 ms histogram. */
-async function load (url: string, connections: number, seconds: number, request: Scenario['request'], name: string): Promise<Measured> {
+/** One autocannon run, for `seconds` or for `amount` requests; latencies come from every response's own time, not the 1 ms histogram. */
+async function load (url: string, connections: number, seconds: number, request: Scenario['request'], name: string, amount?: number): Promise<Measured> {
   const latencies: number[] = []
   let counter = 0
   // Without a callback autocannon returns its instance, which is also a promise of the result.
   const instance = autocannon({
     url,
     connections,
-    duration: seconds,
+    ...(amount === undefined ? { duration: seconds } : { amount }),
     requests: [{ method: 'PATCH', setupRequest: (req: autocannon.Request) => request({ ...req, counter: counter++ }) as autocannon.Request }]
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>
   instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => { latencies.push(time) })
@@ -116,7 +120,8 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
             const target = scenario.target()
             if (target === undefined) continue
             if (!quick) await load(target.url, connections, 1, scenario.request, scenario.name)
-            const result = await load(target.url, connections, seconds, scenario.request, scenario.name)
+            // --quick proves the harness with a few hundred requests each, and leaves the CPU to the tests beside it.
+            const result = await load(target.url, connections, seconds, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
             measured.push(result)
             log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(24)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
           }
