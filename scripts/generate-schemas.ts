@@ -2,11 +2,12 @@
 // src/schemas/generated/. `npm run generate` writes them; the test suite
 // calls generateSchemas() and fails when the committed copy differs.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { packageRoot } from '../src/paths.js'
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const root = packageRoot
 export const contractPath = join(root, 'openapi', 'basic-admin.yaml')
 export const outputDir = join(root, 'src', 'schemas', 'generated')
 

@@ -6,13 +6,12 @@ import { createHash, createHmac, generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
 import { readMigrations } from '../src/db/migrate.js'
-import { migrationsDir } from '../src/paths.js'
+import { migrationsDir, packageRoot } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url))
+const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
 
 // Each test spawns its own processes on its own files: they can run side by side, and mostly wait.

@@ -2,12 +2,13 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { dockerignore, parseDockerfile, readCompose, RecipeError } from '../scripts/docker-recipe.mjs'
 import { startMockServer } from '../src/index.js'
+import { packageRoot } from '../src/paths.js'
 import { parseFixture } from '../src/services/fixtures.js'
 
-const read = (path: string): string => readFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), 'utf8')
+const read = (path: string): string => readFileSync(join(packageRoot, path), 'utf8')
 const { stages, final } = parseDockerfile(read('Dockerfile'))
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>, files: string[] }
 
@@ -127,7 +128,7 @@ t.test('docker-compose.yml runs the image with the mounted example fixture, its 
   t.ok(fixture.projects!.some(p => p.keys!.some(k => k.value === client!.environment.MOCK_KEY && k.roles === 'admin')), "the client's key is an admin key of the fixture")
 
   // The client's command and the healthcheck against the fixture, in process: what the replay does with the image.
-  const mock = await startMockServer({ fixture: fileURLToPath(new URL('../examples/fixture.json', import.meta.url)) })
+  const mock = await startMockServer({ fixture: join(packageRoot, 'examples', 'fixture.json') })
   t.teardown(() => mock.close())
   const healthy = await exec(final.healthcheck!.command, { PORT: new URL(mock.url).port })
   t.equal(healthy.code, 0, 'the healthcheck passes on a running server', { out: healthy.out })

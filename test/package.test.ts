@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../src/paths.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const ROOT = packageRoot
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 for (const built of ['dist/src/index.js', 'dist/src/index.d.ts']) {

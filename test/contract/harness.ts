@@ -5,10 +5,10 @@ import { request, type IncomingHttpHeaders } from 'node:http'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packageRoot } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const ROOT = packageRoot
 export const CONTRACT = join(ROOT, 'openapi', 'basic-admin.yaml')
 const CLI = join(ROOT, 'dist', 'src', 'cli.js')
 
