@@ -5,6 +5,7 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase, type Db } from '../../src/db/database.js'
 import { groupCommit } from '../../src/db/group-commit.js'
+import { query } from '../helper.js'
 
 const PAGE = 4096
 const FRAME = 24 + PAGE
@@ -39,9 +40,9 @@ t.test('ten writes in one turn are one COMMIT, ten writes in ten turns are ten',
 
 t.test('a caller hears back only once its write is committed and visible to another connection', async t => {
   const { db, path } = counterDatabase(t.testdir())
-  const other = new Database(path, { readonly: true })
-  t.teardown(() => { other.close(); db.close() })
-  const read = (): number => (other.prepare('SELECT n FROM counter').get() as { n: number }).n
+  t.teardown(() => db.close())
+  // Another connection, opened for each read.
+  const read = (): number => query<{ n: number }>(path, 'SELECT n FROM counter')[0]!.n
   const set = db.prepare<[number]>('UPDATE counter SET n = ?')
   const write = groupCommit(db, (n: number) => { set.run(n); return n })
 
