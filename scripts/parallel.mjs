@@ -1,4 +1,4 @@
-// `node scripts/parallel.mjs lint typecheck build`: the npm scripts side by side (they share no output files);
+// `node scripts/parallel.mjs lint build build:tests`: the npm scripts side by side (they share no output files);
 // fails when any fails, after all have finished, so every problem is reported in one run.
 import { spawn } from 'node:child_process'
 
