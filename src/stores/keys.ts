@@ -96,14 +96,15 @@ export function createKeyStore (db: Db, clock: Clock) {
         forget()
         matchedAt = version
       }
-      const known = matched.get(hash.toString('latin1'))
+      const remembered = hash.toString('latin1')
+      const known = matched.get(remembered)
       if (known !== undefined) return known
       const row = byHash.get(hash)
       // The index finds the row; the final comparison still runs without early exit.
       if (row === undefined || !timingSafeEqual(row.key_hash, hash)) return undefined
       const found = { id: row.id, projectId: row.project_id, roles: row.roles }
       if (matched.size >= MATCHED_KEYS) matched.delete(matched.keys().next().value!)
-      matched.set(hash.toString('latin1'), found)
+      matched.set(remembered, found)
       return found
     },
 
