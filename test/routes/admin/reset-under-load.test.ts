@@ -2,9 +2,9 @@
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
-import { bearer, build, SECRETS, userToken } from '../helper.js'
+import { ADMIN_TOKEN } from '../../answers.js'
+import { bearer, build, SECRETS, userToken } from '../../helper.js'
 
-const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 const SEED_IDS = ['key_admin', 'key_read']
 const EXTRA = 6
 const WORKERS = 32
