@@ -166,3 +166,15 @@ t.test('clock, adminToken, jwtSecret, jwtIssuer and jwtAudience reach the server
   const other = await start(t, { jwtSecret: 'a-test-secret-that-is-32-bytes-or-longer' })
   t.equal((await call(other, 'GET', '/project/proj_demo/key', fixed.token('user_demo'))).status, 200, 'a shared jwtSecret makes tokens portable')
 })
+
+t.test('an unknown option is a TypeError naming it and the closest known one, and nothing starts', async t => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ fixtures: {} }, 'startMockServer: unknown option "fixtures" (did you mean "fixture"?)'],
+    [{ prot: 3003 }, 'startMockServer: unknown option "prot" (did you mean "port"?)'],
+    [{ admin_token: 'an-admin-token-0123456789' }, 'startMockServer: unknown option "admin_token" (did you mean "adminToken"?)'],
+    [{ completelyDifferent: true }, 'startMockServer: unknown option "completelyDifferent" (known: fixture, databasePath, port, host, jwtSecret, jwtIssuer, jwtAudience, clock, adminToken, logLevel)']
+  ]
+  for (const [options, message] of cases) {
+    await t.rejects(startMockServer(options as MockServerOptions), new TypeError(message), message)
+  }
+})

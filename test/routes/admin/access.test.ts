@@ -72,3 +72,13 @@ t.test('an unknown /__admin path is the unknown-route 404 for the admin too', as
     t.equal(res.body, notFound(method, url))
   }
 })
+
+t.test('the admin token is read by the one bearer parser of every route: a tab or several spaces after the scheme are fine', async t => {
+  const { app } = await build(t, { config: { ADMIN_TOKEN } })
+  for (const authorization of [`Bearer\t${ADMIN_TOKEN}`, `Bearer  ${ADMIN_TOKEN}`, `bearer \t ${ADMIN_TOKEN}`]) {
+    const res = await app.inject({ method: 'GET', url: '/__admin/requests', headers: { authorization } })
+    t.equal(res.statusCode, 200, JSON.stringify(authorization.slice(0, 9)))
+    const key = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, { authorization: authorization.replace(ADMIN_TOKEN, SECRETS.key_admin) })
+    t.equal(key.statusCode, 200, 'as a key route reads it')
+  }
+})

@@ -157,3 +157,14 @@ t.test('DELETE /__admin/requests with a body is a 400 and clears nothing', async
   t.strictSame(res.json(), { error: 'Bad Request', message: 'This operation takes no request body' })
   t.equal((await journal(app)).length, 1)
 })
+
+t.test('control-plane requests are never journaled, however their path is written', async t => {
+  const { app } = await build(t, { config: { ADMIN_TOKEN } })
+  await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'the-only-one' } })
+  const minted = await app.inject({ method: 'POST', url: '/%5F%5Fadmin/tokens', headers: ADMIN, payload: { user: 'user_owner' } })
+  t.equal(minted.statusCode, 200, 'a percent-encoded control-plane path is the control plane')
+  const read = await app.inject({ method: 'GET', url: '/__admin/%72equests', headers: ADMIN })
+  t.equal(read.statusCode, 200)
+  t.same(read.json().requests.map((e: { request_id: string }) => e.request_id), ['the-only-one'])
+  t.same((await journal(app)).map(e => e.request_id), ['the-only-one'])
+})

@@ -1,5 +1,8 @@
 // POST /__admin/reset: back to the seed, whole, in one transaction.
+import { once } from 'node:events'
 import t from 'tap'
+import { INVALID, fixed } from '../../answers.js'
+import { Connection, listen, requestBytes } from '../../wire.js'
 import { ADMIN, ADMIN_TOKEN, state } from './helper.js'
 import { bearer, build, patchKey, SECRETS, userToken } from '../../helper.js'
 
@@ -74,4 +77,31 @@ t.test('a body is a 400 and nothing is reset', async t => {
   t.equal(res.statusCode, 400)
   t.strictSame(res.json(), { error: 'Bad Request', message: 'This operation takes no request body' })
   t.strictSame(state(app), before)
+})
+
+t.test('a reset while a create is in flight: the create answers as the state after the reset says, and adds nothing', async t => {
+  const l = await listen(t, { config: { ADMIN_TOKEN } })
+  const secret = 'basic_key_loaded_00000000000000000000000'
+  const loaded = await l.app.inject({
+    method: 'POST',
+    url: '/__admin/fixtures',
+    headers: ADMIN,
+    payload: { projects: [{ id: 'proj_loaded', name: 'Loaded', keys: [{ id: 'key_loaded', label: 'Loaded', roles: 'admin', value: secret }] }] }
+  })
+  t.strictSame(loaded.json(), { created: 2 })
+  const connection = await Connection.open(t, l.port)
+  const body = '{"label":"Made in flight","roles":"admin"}'
+  const bytes = requestBytes('POST', '/project/proj_loaded/key', { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body)
+  const arrived = once(l.app.server, 'request')
+  await connection.write(bytes.slice(0, -body.length + 1))
+  await arrived
+  const seed = state(l.app)
+  const reset = await l.app.inject({ method: 'POST', url: '/__admin/reset', headers: ADMIN })
+  t.equal(reset.statusCode, 200)
+  const afterReset = state(l.app)
+  await connection.write(bytes.slice(-body.length + 1))
+  const [answer] = await connection.read(1, 'the answer to the parked create')
+  t.same(fixed(answer!), INVALID, 'the key is gone with the reset: the unknown credential\'s 401, not a 500')
+  t.strictSame(state(l.app), afterReset, 'nothing added after the reset')
+  t.notSame(afterReset, seed)
 })

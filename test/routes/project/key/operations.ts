@@ -261,7 +261,11 @@ export function testNoBody (t: Test, op: Operation, target: { project: string, k
     // What clients send for "POST with no body": curl -d '' and Java a form type, fetch with body '' text/plain.
     ['an empty body with a form content type', '', { 'content-type': 'application/x-www-form-urlencoded' }],
     ['an empty body with text/plain', '', { 'content-type': 'text/plain;charset=UTF-8' }],
-    ['an empty chunked body without a content type', '', { 'transfer-encoding': 'chunked' }]
+    ['an empty chunked body without a content type', '', { 'transfer-encoding': 'chunked' }],
+    // Blanks are no content whatever the type says: the same answer as with the JSON type above.
+    ['a body of only whitespace with text/plain', ' \r\n', { 'content-type': 'text/plain' }],
+    ['a body of only whitespace with a form content type', '  ', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['a chunked body of only whitespace without a content type', '\t ', { 'transfer-encoding': 'chunked' }]
   ]
   t.test(`${op.name}: no body, or an empty one under any content type, is accepted`, async t => {
     const { app } = await build(t)
