@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { packageRoot } from '../src/paths.js'
+import { patience } from './patience.js'
 
 const ROOT = packageRoot
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
@@ -22,7 +23,7 @@ function run (command: string, args: string[], cwd: string): Promise<Run> {
   const started = Date.now()
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
   return new Promise(resolve => {
-    execFile(command, args, { cwd, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env, timeout: patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       timings.push(`${[command, ...args].join(' ').replace(ROOT, '').slice(0, 40)}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr })
     })

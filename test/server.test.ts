@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from './helper.js'
 import { patch, spawnCli, startServer, withTimeout, type Tap } from './process/harness.js'
+import { patience } from './patience.js'
 
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const DEMO_SECRET_WARNING = /WARNING: JWT_SECRET is not set/
@@ -16,7 +17,7 @@ function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: st
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), 10_000, line)
+  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), patience(1_000), line)
 }
 
 function tables (path: string): Record<string, unknown[]> {
@@ -120,10 +121,10 @@ t.test('SIGTERM to `npm start` reaches the server: it exits and frees the port',
   const npm = spawnCli(t, [], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(t.testdir(), 'npm.db') }, ['npm', 'start', '--silent'])
   const banner = await npm.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
   const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]!
-  t.equal((await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })).status, 200)
+  t.equal((await fetch(`${url}/health`, { signal: AbortSignal.timeout(patience(1_000)) })).status, 200)
   npm.child.kill('SIGTERM')
   await npm.waitForExit()
-  await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens any more')
+  await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens any more')
 })
 
 t.test('a running server', async t => {
@@ -132,7 +133,7 @@ t.test('a running server', async t => {
 
   await t.test('answers /health and /ready with 200 {"status":"ok"}, unauthenticated', async t => {
     for (const route of ['/health', '/ready']) {
-      const res = await fetch(server.url + route, { signal: AbortSignal.timeout(10_000) })
+      const res = await fetch(server.url + route, { signal: AbortSignal.timeout(patience(1_000)) })
       t.equal(res.status, 200, route)
       t.match(res.headers.get('content-type'), /^application\/json/)
       t.equal(await res.text(), '{"status":"ok"}', route)
@@ -140,7 +141,7 @@ t.test('a running server', async t => {
   })
 
   await t.test('serves the contract at /openapi.json', async t => {
-    const res = await fetch(`${server.url}/openapi.json`, { signal: AbortSignal.timeout(10_000) })
+    const res = await fetch(`${server.url}/openapi.json`, { signal: AbortSignal.timeout(patience(1_000)) })
     t.equal(res.status, 200)
     t.match(res.headers.get('content-type'), /^application\/json/)
     const document = await res.json() as { openapi: string, paths: Record<string, Record<string, unknown>> }
@@ -154,7 +155,7 @@ t.test('a running server', async t => {
     t.same(await second.waitForExit(), { code: 1, signal: null })
     t.match(second.stderr(), /^basic-admin-mock: [^\n]*EADDRINUSE[^\n]*\n$/)
     t.notOk(second.lines.some(line => line.startsWith('basic-admin-mock listening')))
-    const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) })
+    const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(patience(1_000)) })
     t.equal(health.status, 200, 'the first server is unaffected')
   })
 

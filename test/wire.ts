@@ -2,9 +2,10 @@
 import { connect, type Socket } from 'node:net'
 import type { Test } from 'tap'
 import { build } from './helper.js'
+import { patience } from './patience.js'
 
 // Generous: a loaded CI machine may take seconds where an idle one takes milliseconds.
-export const WIRE_TIMEOUT_MS = 20_000
+export const WIRE_TIMEOUT_MS = patience(2_000)
 
 /** The test app on a real listener of 127.0.0.1. */
 export async function listen (t: Test, options: Parameters<typeof build>[1] = {}) {

@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 import { chromium } from 'playwright-core'
 import { build, SECRETS } from '../helper.js'
 import { contractPath } from '../../src/paths.js'
+import { patience } from '../patience.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 // Without the background-networking flags Chromium dials Google services, which the closed CI network refuses.
@@ -23,9 +24,9 @@ t.test('Swagger UI lists every operation, and Try it out on the PATCH with a bea
   await app.listen({ port: 0, host: '127.0.0.1' })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
-  const context = await chromium.launchPersistentContext(join(t.testdir(), 'profile'), { executablePath: CHROMIUM, args: ARGS, timeout: 15_000 })
+  const context = await chromium.launchPersistentContext(join(t.testdir(), 'profile'), { executablePath: CHROMIUM, args: ARGS, timeout: patience(1_500) })
   t.teardown(() => context.close())
-  context.setDefaultTimeout(10_000)
+  context.setDefaultTimeout(patience(1_000))
   const page = context.pages()[0] ?? await context.newPage()
   const elsewhere: string[] = []
   page.on('request', request => { if (!request.url().startsWith(`${origin}/`) && !request.url().startsWith('data:')) elsewhere.push(request.url()) })

@@ -7,6 +7,7 @@ import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
+import { patience } from '../patience.js'
 
 export const ROOT = packageRoot
 export const CONTRACT = join(ROOT, 'openapi', 'basic-admin.yaml')
@@ -19,9 +20,6 @@ const PRISM_BIN = join(dirname(PRISM_PACKAGE), (JSON.parse(readFileSync(PRISM_PA
 
 /** Where Prism's problem documents point their `type`, e.g. `https://stoplight.io/prism/errors#VIOLATIONS`. */
 export const PRISM_ERRORS = 'https://stoplight.io/prism/errors#'
-
-const START_TIMEOUT_MS = 15_000
-const REQUEST_TIMEOUT_MS = 5_000
 
 type Teardown = (fn: () => unknown) => void
 
@@ -53,7 +51,7 @@ function spawnProc (teardown: Teardown, args: string[], env: Record<string, stri
     child,
     output: () => output,
     stop,
-    waitFor: (pattern, what, timeoutMs = START_TIMEOUT_MS) => new Promise((resolve, reject) => {
+    waitFor: (pattern, what, timeoutMs = patience(1_500)) => new Promise((resolve, reject) => {
       const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output: ${output}`)) }, timeoutMs)
       function check (): void {
         const match = pattern.exec(output)
@@ -120,7 +118,8 @@ export interface Reply {
 /** One request with exactly these headers (node:http adds only host, content-length and connection). */
 export function send (base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, res => {
+    const limit = patience(500)
+    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: limit }, res => {
       let text = ''
       res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('error', reject).on('end', () => {
         let json: unknown
@@ -128,7 +127,7 @@ export function send (base: string, method: string, path: string, headers: Recor
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
       })
     })
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms: ${method} ${path}`)))
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${limit} ms: ${method} ${path}`)))
     req.on('error', reject)
     req.end(body)
   })

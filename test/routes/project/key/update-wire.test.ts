@@ -2,6 +2,7 @@
 import t from 'tap'
 import { connect } from 'node:net'
 import { build, SECRETS } from '../../../helper.js'
+import { WIRE_TIMEOUT_MS } from '../../../wire.js'
 
 async function listen (t: Parameters<typeof build>[0]) {
   const built = await build(t)
@@ -22,7 +23,7 @@ function raw (port: number, request: string): Promise<string> {
     const socket = connect(port, '127.0.0.1', () => socket.end(request))
     let data = ''
     socket.setEncoding('utf8').on('data', chunk => { data += chunk }).on('end', () => resolve(data)).on('error', reject)
-    socket.setTimeout(5000, () => socket.destroy(new Error('timeout')))
+    socket.setTimeout(WIRE_TIMEOUT_MS, () => socket.destroy(new Error('timeout')))
   })
 }
 
@@ -113,7 +114,7 @@ t.test('Expect: 100-continue still works with a client that waits for the 100 be
       data += chunk
       if (data === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(body)
     }).on('end', () => resolve(data)).on('error', reject)
-    socket.setTimeout(20_000, () => socket.destroy(new Error(`timeout waiting for the answers; got ${JSON.stringify(data)}`)))
+    socket.setTimeout(WIRE_TIMEOUT_MS, () => socket.destroy(new Error(`timeout waiting for the answers; got ${JSON.stringify(data)}`)))
   })
   t.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
   t.equal(row('key_read')?.label, 'Continued')
