@@ -1,18 +1,25 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { steppingClock, systemClock, type Clock } from './clock.js'
+import { steppingClock, systemClock, type Clock } from './domain/clock.js'
 import { clockStart, type Config } from './config.js'
-import { fastifyOptions, type LogStream } from './options.js'
-import authPlugin from './plugins/auth.js'
-import databasePlugin from './plugins/database.js'
+import type { Fixture } from './domain/fixture.js'
+import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
+import { seedOnStart } from './operations/seed.js'
+import checkpointerPlugin from './plugins/checkpointer.js'
 import errorsPlugin from './plugins/errors.js'
+import expectPlugin from './plugins/expect.js'
+import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
+import requestOrderPlugin from './plugins/request-order.js'
+import shutdownPlugin from './plugins/shutdown.js'
 import swaggerPlugin from './plugins/swagger.js'
-import adminRoutes from './routes/admin.js'
+import tokensPlugin from './plugins/tokens.js'
+import worldPlugin from './plugins/world.js'
+import controlPlane from './routes/admin/index.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
-import type { Fixture } from './services/fixtures.js'
+import { openWorld } from './world.js'
 
 export interface AppOptions {
   config: Config
@@ -36,21 +43,48 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
     .withTypeProvider<TypeBoxTypeProvider>()
   const clock = options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
+  const world = openWorld({
+    path: config.DATABASE_PATH,
+    clock,
+    seed: { fixture: options.fixture, source: options.fixtureSource, demo: options.fixture === undefined && options.demo === true },
+    journalSize: config.JOURNAL_SIZE
+  })
+  try {
+    if (world.migrated.length > 0) app.log.info({ applied: world.migrated }, 'database migrated')
+    const seeded = seedOnStart(world)
+    if (seeded !== undefined) app.log.info(seeded, 'fixture loaded')
+  } catch (error) {
+    await world.close()
+    throw error
+  }
+  const redact = redactorFor(config)
   // Every answer names its request, so a client's report can be matched to the server's log lines.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     done()
   })
-  await app.register(errorsPlugin)
-  await app.register(jsonBodyPlugin)
-  await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
-  await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
-  // Before the routes, so that its journal hook sees every one of them.
-  if (config.ADMIN_TOKEN !== undefined) await app.register(adminRoutes, { token: config.ADMIN_TOKEN, journalSize: config.JOURNAL_SIZE })
-  await app.register(swaggerPlugin)
-  await app.register(healthRoutes)
-  await app.register(jwksRoutes)
-  await app.register(keyRoutes)
-  await app.ready()
+  try {
+    await app.register(worldPlugin, { world })
+    await app.register(requestOrderPlugin)
+    await app.register(expectPlugin)
+    await app.register(shutdownPlugin)
+    await app.register(errorsPlugin, { redact })
+    await app.register(jsonBodyPlugin)
+    await app.register(checkpointerPlugin)
+    await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
+    if (config.ADMIN_TOKEN !== undefined) {
+      await app.register(journalPlugin, { redact })
+      await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+    }
+    await app.register(swaggerPlugin)
+    await app.register(healthRoutes)
+    await app.register(jwksRoutes)
+    await app.register(keyRoutes)
+    await app.ready()
+  } catch (error) {
+    // A plugin that cannot start (a bad JWT_PRIVATE_KEY_FILE) must not leave the database open.
+    await world.close()
+    throw error
+  }
   return app
 }

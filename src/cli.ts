@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
-import { systemClock } from './clock.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
-import { openDatabase, type Db } from './db/database.js'
-import { migrate, MigrationError, readMigrations } from './db/migrate.js'
-import { migrationsDir } from './paths.js'
-import { DURATION_HINT, parseDuration } from './services/duration.js'
-import { createJwtService } from './services/jwt.js'
-import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
-import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
-import { normaliseLabel, normaliseRoles, RuleError } from './services/rules.js'
-import { createAccessStore } from './stores/access.js'
-import { createKeyStore } from './stores/keys.js'
+import { systemClock } from './domain/clock.js'
+import { SYSTEM } from './domain/credential.js'
+import { FixtureError, readFixtureFile } from './domain/fixture.js'
+import type { Refusal } from './domain/refusal.js'
+import { RuleError } from './domain/rules.js'
+import { SigningKeyError } from './domain/signing-key.js'
+import { MigrationError } from './db/migrate.js'
+import { createKeyNow } from './operations/create-key.js'
+import { loadFixture } from './operations/seed.js'
+import { mintToken, tokenService } from './operations/tokens.js'
+import { openWorld, type World } from './world.js'
 
 const USAGE = `Usage: basic-admin-mock [command] [options]
 
@@ -54,14 +54,20 @@ function required (value: string | undefined, flag: string): string {
   return value
 }
 
-/** Opens and migrates the database, runs fn, and closes it. */
-function withDatabase<T> (config: Config, fn: (db: Db, applied: number[]) => T): T {
-  const db = openDatabase(config.DATABASE_PATH)
+/** Opens (and migrates) the configured database as a world without a seed, runs fn, and closes it. */
+async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>): Promise<T> {
+  const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 })
   try {
-    return fn(db, migrate(db, readMigrations(migrationsDir)))
+    return await fn(world)
   } finally {
-    db.close()
+    await world.close()
   }
+}
+
+/** A refusal as this CLI's one-line error, naming the flag as the user typed it. */
+function usageError (refusal: Refusal): UsageError {
+  if (refusal.kind !== 'bad-input') return new UsageError(refusal.kind)
+  return new UsageError(refusal.field === undefined ? refusal.message : `--${flagName(refusal.field.replace(/[A-Z]/g, c => `_${c}`))} ${refusal.message}`)
 }
 
 async function run (argv: string[]): Promise<void> {
@@ -83,46 +89,38 @@ async function run (argv: string[]): Promise<void> {
       await (await import('./server.js')).serve(config)
       return
     case 'migrate':
-      withDatabase(config, (_db, applied) => note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`))
+      await withWorld(config, world => note(world.migrated.length === 0 ? 'database is up to date' : `applied migrations ${world.migrated.join(', ')}`))
       return
     case 'seed': {
       const file = rest[0]
       if (file === undefined) throw new UsageError('seed needs a fixture file: basic-admin-mock seed FILE')
       const fixture = readFixtureFile(file)
-      const { created } = withDatabase(config, db => loadFixture(db, fixture, systemClock, file))
+      const { created } = await withWorld(config, async world => await loadFixture(world, fixture, file))
       note(`loaded ${file}: ${created} new row(s)`)
       return
     }
     case 'token': {
-      const alg = values.alg ?? 'HS256'
-      if (alg !== 'HS256' && alg !== 'RS256') throw new UsageError(`--alg must be HS256 or RS256 (got ${JSON.stringify(alg)})`)
       const user = required(values.user, 'user')
-      const expiresText = values['expires-in'] ?? '1h'
-      const expiresIn = parseDuration(expiresText)
-      if (expiresIn === undefined) throw new UsageError(`--expires-in must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`)
-      // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database.
-      const signingKey = alg === 'HS256'
-        ? undefined
-        : fixedSigningKey(config.JWT_PRIVATE_KEY_FILE !== undefined
-          ? readSigningKeyFile(config.JWT_PRIVATE_KEY_FILE)
-          : withDatabase(config, db => signingKeySource(db, systemClock).current()))
-      const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKey })
-      const token = jwt.sign(user, { expiresIn, alg })
-      if (alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
-      out(token)
+      const settings = { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE }
+      const input = { user, alg: values.alg, expiresIn: values['expires-in'] }
+      // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database (opened only then).
+      const minted = values.alg === 'RS256' && config.JWT_PRIVATE_KEY_FILE === undefined
+        ? await withWorld(config, world => mintToken(tokenService(settings, world).jwt, input))
+        : mintToken(tokenService(settings).jwt, input)
+      if (!minted.ok) throw usageError(minted.refusal)
+      if (minted.value.alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      out(minted.value.token)
       return
     }
     case 'key': {
       if (rest[0] !== 'create') throw new UsageError('usage: basic-admin-mock key create --project ID --label L --roles R')
       const project = required(values.project, 'project')
-      const label = normaliseLabel(required(values.label, 'label'))
-      const roles = normaliseRoles(required(values.roles, 'roles'))
-      const key = withDatabase(config, db => {
-        if (!createAccessStore(db).projectExists(project)) throw new UsageError(`unknown project ${JSON.stringify(project)}`)
-        return createKeyStore(db, systemClock).create(project, { label, roles })
-      })
-      note(`created key ${key.id} in project ${project} (label ${JSON.stringify(label)}, roles ${JSON.stringify(roles)})`)
-      out(key.secret)
+      const input = { projectId: project, label: required(values.label, 'label'), roles: required(values.roles, 'roles') }
+      const created = await withWorld(config, world => createKeyNow(world, SYSTEM, input))
+      if (!created.ok) throw created.refusal.kind === 'not-visible' ? new UsageError(`unknown project ${JSON.stringify(project)}`) : usageError(created.refusal)
+      const key = created.value
+      note(`created key ${key.id} in project ${project} (label ${JSON.stringify(key.label)}, roles ${JSON.stringify(key.roles)})`)
+      out(key.value)
       return
     }
     default:

@@ -2,5 +2,5 @@
 export { startMockServer, type CreatedKey, type MockServer, type MockServerOptions } from './mock-server.js'
 export { buildApp, type AppOptions } from './app.js'
 export { loadConfig, ConfigError, type Config } from './config.js'
-export { parseFixture, type Fixture } from './services/fixtures.js'
-export { createJwtService } from './services/jwt.js'
+export { parseFixture, type Fixture } from './domain/fixture.js'
+export { createJwtService } from './domain/jwt.js'

@@ -1,10 +1,15 @@
+// The whole server in a consumer's own test process (README "In-process use"): a free port, an in-memory database.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { closestMatch } from 'leven'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { DURATION_HINT, parseDuration } from './services/duration.js'
-import { checkFixture, readFixtureFile, type Fixture } from './services/fixtures.js'
-import { normaliseLabel, normaliseRoles } from './services/rules.js'
+import { SYSTEM } from './domain/credential.js'
+import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
+import type { Refusal } from './domain/refusal.js'
+import { createKeyNow, type CreatedKey } from './operations/create-key.js'
+import { resetToSeed } from './operations/seed.js'
+import { mintToken } from './operations/tokens.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -27,14 +32,7 @@ export interface MockServerOptions {
   logLevel?: Config['LOG_LEVEL']
 }
 
-export interface CreatedKey {
-  id: string
-  label: string
-  roles: string
-  /** The secret, to send as `Authorization: Bearer <value>`. */
-  value: string
-  created_at: string
-}
+export type { CreatedKey }
 
 export interface MockServer {
   /** e.g. http://127.0.0.1:41234, no trailing slash */
@@ -42,7 +40,7 @@ export interface MockServer {
   /** The Fastify instance, for inject() and anything else in-process. */
   app: FastifyInstance
   close: () => Promise<void>
-  /** Back to the seed (and the clock to its start), in one transaction. */
+  /** Back to the seed (and the clock to its start), in one transaction, after every request already in. */
   reset: () => Promise<void>
   /** A user JWT this server accepts. */
   token: (userId: string, options?: { alg?: 'HS256' | 'RS256', expiresIn?: string }) => string
@@ -50,8 +48,27 @@ export interface MockServer {
   createKey: (projectId: string, label: string, roles: string) => CreatedKey
 }
 
+const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel']
+
+/** A misspelt option would otherwise be ignored, and the consumer's calls would all meet the demo data. */
+function checkOptionNames (options: object): void {
+  const plain = (name: string): string => name.toLowerCase().replace(/[-_]/g, '')
+  for (const name of Object.keys(options)) {
+    if ((OPTIONS as string[]).includes(name)) continue
+    const closest = closestMatch(plain(name), OPTIONS.map(plain), { maxDistance: Math.max(2, Math.floor(name.length / 3)) })
+    const known = OPTIONS.find(option => plain(option) === closest)
+    throw new TypeError(`startMockServer: unknown option ${JSON.stringify(name)} (${known === undefined ? `known: ${OPTIONS.join(', ')}` : `did you mean ${JSON.stringify(known)}?`})`)
+  }
+}
+
+/** A refusal as the TypeError of this API, naming the option or argument as the caller wrote it. */
+const typeError = (refusal: Refusal): TypeError => new TypeError(refusal.kind === 'bad-input'
+  ? (refusal.field === undefined ? refusal.message : `${refusal.field} ${refusal.message}`)
+  : refusal.kind === 'not-visible' ? 'unknown project' : refusal.kind)
+
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
+  checkOptionNames(options)
   const env: Record<string, string | undefined> = {
     DATABASE_PATH: options.databasePath ?? ':memory:',
     JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('base64url'),
@@ -78,17 +95,16 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
     close: async () => { await app.close() },
-    reset: async () => { app.resetToSeed() },
+    reset: async () => { await resetToSeed(app.world) },
     token: (userId, tokenOptions = {}) => {
-      const expiresIn = parseDuration(tokenOptions.expiresIn ?? '1h')
-      if (expiresIn === undefined) throw new TypeError(`expiresIn must ${DURATION_HINT} (got ${JSON.stringify(tokenOptions.expiresIn)})`)
-      return app.jwt.sign(userId, { expiresIn, alg: tokenOptions.alg ?? 'HS256' })
+      const minted = mintToken(app.jwt, { user: userId, alg: tokenOptions.alg, expiresIn: tokenOptions.expiresIn })
+      if (!minted.ok) throw typeError(minted.refusal)
+      return minted.value.token
     },
     createKey: (projectId, label, roles) => {
-      if (!app.access.projectExists(projectId)) throw new TypeError(`unknown project ${JSON.stringify(projectId)}`)
-      const key = { label: normaliseLabel(label), roles: normaliseRoles(roles) }
-      const created = app.keys.create(projectId, key)
-      return { id: created.id, ...key, value: created.secret, created_at: new Date(created.created_at).toISOString() }
+      const created = createKeyNow(app.world, SYSTEM, { projectId, label, roles })
+      if (!created.ok) throw created.refusal.kind === 'not-visible' ? new TypeError(`unknown project ${JSON.stringify(projectId)}`) : typeError(created.refusal)
+      return created.value
     }
   }
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
-import { demoCurl } from './services/demo.js'
-import { readFixtureFile } from './services/fixtures.js'
+import { demoCurl } from './domain/demo.js'
+import { readFixtureFile } from './domain/fixture.js'
+import { demoKey } from './operations/seed.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -26,7 +27,7 @@ export async function serve (config: Config): Promise<FastifyInstance> {
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
   const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const curl = demoCurl(app.keys, url)
+  const curl = demoCurl(demoKey(app.world), url)
   process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
   if (curl !== undefined) process.stdout.write(`Try the demo key:\n${curl}\n`)
 

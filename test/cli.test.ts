@@ -10,6 +10,7 @@ import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
 import { readMigrations } from '../src/db/migrate.js'
 import { migrationsDir, packageRoot } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
+import { patience } from './patience.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -17,7 +18,6 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build firs
 // Each test spawns its own processes on its own files: they can run side by side, and mostly wait.
 t.jobs = 4
 
-const RUN_TIMEOUT_MS = 15_000
 const ONE_ERROR_LINE = /^basic-admin-mock: [^\n]+\n$/
 
 type Tap = { teardown: (fn: () => unknown) => void }
@@ -32,10 +32,11 @@ function cli (t: Tap, args: string[], env: Record<string, string> = {}): Promise
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const limit = patience(1_500)
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`basic-admin-mock ${args.join(' ')} did not finish in ${RUN_TIMEOUT_MS} ms; stderr: ${stderr}`))
-    }, RUN_TIMEOUT_MS)
+      reject(new Error(`basic-admin-mock ${args.join(' ')} did not finish in ${limit} ms; stderr: ${stderr}`))
+    }, limit)
     child.on('error', error => { clearTimeout(timer); reject(error) })
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
   })
@@ -270,7 +271,7 @@ t.test('key create prints only the new secret, stores its hash, and the secret w
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.json().key.label, 'Renamed by a CLI key')
   t.equal(row('key_read')?.label, 'Renamed by a CLI key')
-  t.equal(app.db.prepare('SELECT count(*) FROM api_keys').pluck().get(), 6)
+  t.equal(app.world.db.prepare('SELECT count(*) FROM api_keys').pluck().get(), 6)
 })
 
 t.test('key create refuses an unknown project and bad input with one line, creating no row', async t => {

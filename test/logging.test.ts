@@ -43,7 +43,7 @@ t.test('every answer carries an x-request-id, whatever its status and wherever i
     ids.add(requestId(res))
   }
   t.equal(ids.size, answers.length, 'one id per request')
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   const fault = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.equal(fault.statusCode, 500)
   t.match(fault.headers['x-request-id'], UUID, 'a fault too')
@@ -139,12 +139,18 @@ t.test('no secret, token, Authorization value or admin token reaches any log lin
   t.notMatch(all, /eyJ[A-Za-z0-9_-]{10,}\.|basic_key_[A-Za-z0-9_-]{11}/, 'nothing longer than a JSON.parse excerpt that looks like a token or key')
 })
 
-t.test('LOG_LEVEL=info logs each request once, as it is answered, with its id, method, path, status and time', async t => {
+t.test('LOG_LEVEL=info logs each request once, as it is answered, with its id, method, path, status and time; a refusal also says why', async t => {
   const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
+  const ok = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
+  const answered = lines().filter(line => line.reqId === requestId(ok))
+  t.same(answered.map(line => line.msg), ['request completed'], 'one line, the arrival line being at debug')
+  t.match(answered[0], { level: 30, method: 'PATCH', url: '/project/proj_one/key/key_read', statusCode: 200, responseTime: Number })
+
   const res = await patchKey(app, 'proj_two', 'key_two_read', { label: 'x' }, bearer(SECRETS.key_admin))
   const own = lines().filter(line => line.reqId === requestId(res))
-  t.same(own.map(line => line.msg), ['request completed'], 'one line, the arrival line being at debug')
-  t.match(own[0], { level: 30, method: 'PATCH', url: '/project/proj_two/key/key_two_read', statusCode: 404, responseTime: Number })
+  t.same(own.map(line => line.msg), ['not found', 'request completed'], 'a 404 logs why, then the request line')
+  t.match(own[0], { level: 30, reason: 'the calling key belongs to another project' })
+  t.match(own[1], { level: 30, method: 'PATCH', url: '/project/proj_two/key/key_two_read', statusCode: 404, responseTime: Number })
 })
 
 t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => {
@@ -153,7 +159,7 @@ t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => 
   await patchKey(app, 'proj_one', 'key_read', { label: '' }, bearer(SECRETS.key_admin))
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer('basic_key_nobody_000000000000000000000'))
   t.strictSame(lines(), [], 'nothing below warn')
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.strictSame(lines().map(line => [line.level, line.msg]), [[50, 'request failed']])
 })
@@ -161,14 +167,14 @@ t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => 
 t.test('LOG_LEVEL=silent logs nothing, even a fault', async t => {
   const { app, text } = await logged(t, { LOG_LEVEL: 'silent' })
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.strictSame(text, [])
 })
 
 t.test('a fault answers the bare 500 and logs the error, with its stack, under the request id the client got', async t => {
   const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   const res = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, { ...bearer(await userToken('user_owner')), 'x-request-id': 'fault-1' })
   t.equal(res.statusCode, 500)
   t.equal(res.body, '{"error":"Internal Server Error","message":"Internal Server Error"}')

@@ -3,8 +3,9 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startMockServer, type MockServer, type MockServerOptions } from '../src/index.js'
-import { DEMO_KEY_SECRET } from '../src/services/demo.js'
+import { DEMO_KEY_SECRET } from '../src/domain/demo.js'
 import { FIXTURE, SECRETS } from './helper.js'
+import { patience } from './patience.js'
 
 type Tap = { teardown: (fn: () => unknown) => void }
 
@@ -20,7 +21,7 @@ async function call (mock: MockServer, method: string, path: string, bearer?: st
   const headers: Record<string, string> = {}
   if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(mock.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+  const res = await fetch(mock.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(patience(1_000)) })
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }
 }
@@ -121,7 +122,7 @@ t.test('close() stops listening and frees the port for the next server', async t
   const first = await startMockServer()
   const port = Number(new URL(first.url).port)
   await first.close()
-  await t.rejects(fetch(`${first.url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens')
+  await t.rejects(fetch(`${first.url}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens')
   const second = await start(t, { port })
   t.equal(second.url, first.url, 'the same port again')
   t.equal((await call(second, 'GET', '/health')).status, 200)

@@ -1,5 +1,5 @@
-import type { Fixture } from './fixtures.js'
-import type { KeyStore } from '../stores/keys.js'
+import type { Principal } from './credential.js'
+import type { Fixture } from './fixture.js'
 
 // A fixed, documented secret, so the printed curl works on every start until
 // the demo key is changed or deleted. It is a mock's demo data, not a credential.
@@ -16,9 +16,8 @@ export const DEMO_FIXTURE: Fixture = {
 }
 
 /** A ready-to-paste PATCH for the demo key, or undefined once that key could no longer make it (changed, regenerated, not admin). */
-export function demoCurl (keys: KeyStore, baseUrl: string): string | undefined {
-  const key = keys.findBySecret(DEMO_KEY_SECRET)
-  if (key?.id !== 'key_demo' || key.projectId !== 'proj_demo' || !key.roles.split(',').includes('admin')) return undefined
+export function demoCurl (demoKey: Principal | undefined, baseUrl: string): string | undefined {
+  if (demoKey?.kind !== 'key' || demoKey.keyId !== 'key_demo' || demoKey.projectId !== 'proj_demo' || !demoKey.admin) return undefined
   return `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
     ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
     ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''

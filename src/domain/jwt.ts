@@ -1,6 +1,8 @@
 import { createHmac, sign as rsaSign, timingSafeEqual, verify as rsaVerify } from 'node:crypto'
 import type { SigningKeySource } from './signing-key.js'
 
+// User tokens (DESIGN section 2): HS256 with the configured secret, RS256 with the server's key pair.
+
 export interface JwtSettings {
   secret: string
   issuer?: string | undefined
@@ -11,7 +13,9 @@ export interface JwtSettings {
   signingKey?: SigningKeySource | undefined
 }
 
-export type JwtResult = { ok: true, sub: string } | { ok: false, reason: string }
+/** A token that passed, with the window (epoch ms, tolerance included) in which it stays valid. */
+export interface VerifiedToken { sub: string, validFrom: number, validUntil: number }
+export type JwtResult = ({ ok: true } & VerifiedToken) | { ok: false, reason: string }
 
 // One entry per algorithm the server accepts, each with its own key: one algorithm per key.
 interface Algorithm {
@@ -94,22 +98,18 @@ export function createJwtService (settings: JwtSettings) {
 
   // Tokens whose signature and fixed claims passed, by their exact text: a client reuses its token, and its
   // HMAC or RSA check and two JSON parses then run once. Only the time claims are checked on every use.
-  const verified = new Map<string, { sub: string, exp: number, nbf: number | undefined }>()
+  const verified = new Map<string, VerifiedToken>()
 
-  function inTime (claims: { exp: number, nbf: number | undefined }, now: number): string | undefined {
-    const seconds = now / 1000
-    if (seconds > claims.exp + tolerance) return 'expired'
-    if (claims.nbf !== undefined && seconds + tolerance < claims.nbf) return 'not yet valid'
-    return undefined
+  function inTime (token: VerifiedToken, now: number): JwtResult {
+    if (now > token.validUntil) return { ok: false, reason: 'expired' }
+    if (now < token.validFrom) return { ok: false, reason: 'not yet valid' }
+    return { ok: true, ...token }
   }
 
   /** Checks signature and claims; the reason is for logs only, never for the client. */
   function verify (token: string, now = Date.now()): JwtResult {
     const known = verified.get(token)
-    if (known !== undefined) {
-      const late = inTime(known, now)
-      return late === undefined ? { ok: true, sub: known.sub } : { ok: false, reason: late }
-    }
+    if (known !== undefined) return inTime(known, now)
     if (!looksLikeJwt(token)) return { ok: false, reason: 'not a JWT' }
     const [head, body, signature] = token.split('.') as [string, string, string]
     const header = decodeJson(head)
@@ -131,11 +131,14 @@ export function createJwtService (settings: JwtSettings) {
       const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
       if (!audiences.includes(settings.audience)) return { ok: false, reason: 'wrong audience' }
     }
-    const checked = { sub: claims.sub, exp: claims.exp, nbf: claims.nbf as number | undefined }
+    const checked: VerifiedToken = {
+      sub: claims.sub,
+      validFrom: claims.nbf === undefined ? Number.NEGATIVE_INFINITY : ((claims.nbf as number) - tolerance) * 1000,
+      validUntil: (claims.exp + tolerance) * 1000
+    }
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
     verified.set(token, checked)
-    const late = inTime(checked, now)
-    return late === undefined ? { ok: true, sub: checked.sub } : { ok: false, reason: late }
+    return inTime(checked, now)
   }
 
   return { sign, verify }

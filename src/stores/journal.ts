@@ -1,4 +1,6 @@
-import type { Caller } from '../plugins/auth.js'
+// The most recent answered requests, for a consumer's tests to read back (GET /__admin/requests). Held in memory:
+// a restart starts it empty. Entries arrive already blanked (src/domain/redact.ts); this only keeps them.
+import type { Principal } from '../domain/credential.js'
 
 export interface JournalEntry {
   time: string
@@ -10,31 +12,10 @@ export interface JournalEntry {
   body: unknown
 }
 
-const REDACTED = '[redacted]'
-// A string holding anything shaped like a credential anywhere (verify's `key`, "Bearer <token>" pasted, a label) is blanked;
-// the lookbehind starts a match only where a run begins, so a 16 KiB run costs linear time, not quadratic.
-const SECRET = /basic_key_|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./i
-
-/** A copy of a parsed body with every string (values and property names) holding a credential or one of `secrets` replaced; bodies are at most 1 MiB. */
-export function redact (value: unknown, secrets: string[] = []): unknown {
-  const hide = (text: string): string => SECRET.test(text) || secrets.some(secret => text.includes(secret)) ? REDACTED : text
-  if (typeof value === 'string') return hide(value)
-  if (Array.isArray(value)) return value.map(item => redact(item, secrets))
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [hide(k), redact(v, secrets)]))
-  return value
-}
-
-// The same shapes as SECRET, as runs inside a text.
-const CREDENTIAL_RUN = /basic_key_[A-Za-z0-9._~+/-]*|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/gi
-
-/** The text with every credential-shaped run blanked, for log lines that quote what a client sent (a 400's reason). */
-export function scrub (text: string): string {
-  return text.replace(CREDENTIAL_RUN, REDACTED)
-}
-
-export function callerOf (caller: Caller | null): JournalEntry['caller'] {
-  if (caller === null) return null
-  return caller.kind === 'user' ? { kind: 'user', user_id: caller.userId } : { kind: 'key', key_id: caller.keyId, project_id: caller.projectId }
+/** A caller as the journal shows it: by identity, never by credential. */
+export function journalCaller (principal: Principal | null): JournalEntry['caller'] {
+  if (principal === null || principal.kind === 'system') return null
+  return principal.kind === 'user' ? { kind: 'user', user_id: principal.userId } : { kind: 'key', key_id: principal.keyId, project_id: principal.projectId }
 }
 
 /** The most recent requests, oldest first, in a ring of fixed size so memory stays flat. */

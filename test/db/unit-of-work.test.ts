@@ -1,10 +1,11 @@
-// Group commit: the writes queued in one event-loop turn share one transaction, and each caller hears back after COMMIT.
+// The unit of work's group commit: the work queued in one event-loop turn shares one transaction, and each caller
+// hears back after COMMIT.
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase, type Db } from '../../src/db/database.js'
-import { groupCommit } from '../../src/db/group-commit.js'
+import { createUnitOfWork } from '../../src/db/unit-of-work.js'
 import { query } from '../helper.js'
 
 const PAGE = 4096
@@ -27,7 +28,8 @@ t.test('ten writes in one turn are one COMMIT, ten writes in ten turns are ten',
   const { db, path } = counterDatabase(t.testdir())
   t.teardown(() => db.close())
   const add = db.prepare<[number]>('UPDATE counter SET n = n + ? WHERE id = 1 RETURNING n')
-  const increment = groupCommit(db, (by: number) => (add.all(by)[0] as { n: number }).n)
+  const { run } = createUnitOfWork(db)
+  const increment = (by: number): Promise<number> => run(() => (add.all(by)[0] as { n: number }).n)
 
   const together = await Promise.all(Array.from({ length: 10 }, () => increment(1)))
   t.same(together, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'run in call order, each seeing the ones before it')
@@ -44,7 +46,8 @@ t.test('a caller hears back only once its write is committed and visible to anot
   // Another connection, opened for each read.
   const read = (): number => query<{ n: number }>(path, 'SELECT n FROM counter')[0]!.n
   const set = db.prepare<[number]>('UPDATE counter SET n = ?')
-  const write = groupCommit(db, (n: number) => { set.run(n); return n })
+  const { run } = createUnitOfWork(db)
+  const write = (n: number): Promise<number> => run(() => { set.run(n); return n })
 
   const pending = write(7)
   t.equal(read(), 0, 'not yet written when the call returns')
@@ -57,7 +60,8 @@ t.test('when one write of a turn fails, the others still commit and each caller 
   const { db } = counterDatabase(t.testdir())
   t.teardown(() => db.close())
   const add = db.prepare<[number]>('UPDATE counter SET n = n + ? WHERE id = 1 RETURNING n')
-  const increment = groupCommit(db, (by: number) => (add.all(by)[0] as { n: number }).n)
+  const { run } = createUnitOfWork(db)
+  const increment = (by: number): Promise<number> => run(() => (add.all(by)[0] as { n: number }).n)
 
   const outcomes = await Promise.allSettled([increment(2), increment(-5), increment(3)])
   t.same(outcomes.map(o => o.status), ['fulfilled', 'rejected', 'fulfilled'])
@@ -76,7 +80,8 @@ t.test('a write lock held elsewhere past busy_timeout fails the whole turn with 
   t.teardown(() => { other.close(); db.close() })
   db.pragma('busy_timeout = 50')
   const set = db.prepare<[number]>('UPDATE counter SET n = ?')
-  const write = groupCommit(db, (n: number) => { set.run(n); return n })
+  const { run } = createUnitOfWork(db)
+  const write = (n: number): Promise<number> => run(() => { set.run(n); return n })
 
   other.prepare('BEGIN IMMEDIATE').run()
   const blocked = await Promise.allSettled([write(1), write(2)])

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { jwtVerify } from 'jose'
-import { createJwtService } from '../../src/services/jwt.js'
+import { createJwtService } from '../../src/domain/jwt.js'
 import { TEST_SECRET, userToken } from '../helper.js'
 
 const jwt = createJwtService({ secret: TEST_SECRET, issuer: 'iss-x', audience: 'aud-y' })
@@ -12,12 +12,13 @@ t.test('tokens it signs verify with jose, and carry sub, iat, exp, iss and aud',
   const { payload, protectedHeader } = await jwtVerify(token, key, { currentDate: new Date(now), issuer: 'iss-x', audience: 'aud-y' })
   t.strictSame(protectedHeader, { alg: 'HS256', typ: 'JWT' })
   t.strictSame(payload, { sub: 'user_a', iat: now / 1000, exp: now / 1000 + 90, iss: 'iss-x', aud: 'aud-y' })
-  t.strictSame(jwt.verify(token, now + 1000), { ok: true, sub: 'user_a' })
+  t.strictSame(jwt.verify(token, now + 1000), { ok: true, sub: 'user_a', validFrom: Number.NEGATIVE_INFINITY, validUntil: now + 120_000 }, 'valid until exp and the 30 s tolerance')
 })
 
 t.test('tokens jose signs verify here', async t => {
   const token = await userToken('user_b', { claims: { iss: 'iss-x', aud: 'aud-y' } })
-  t.strictSame(jwt.verify(token), { ok: true, sub: 'user_b' })
+  const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }
+  t.strictSame(jwt.verify(token), { ok: true, sub: 'user_b', validFrom: Number.NEGATIVE_INFINITY, validUntil: (exp + 30) * 1000 })
 })
 
 t.test('the clock tolerance is 30 s either side, and configurable', async t => {
@@ -50,11 +51,13 @@ t.test('a token verified once is remembered, but its exp and nbf are judged agai
   const now = Date.parse('2030-01-01T00:00:00Z')
   const service = createJwtService({ secret: TEST_SECRET })
   const token = service.sign('u', { expiresIn: 60, now })
-  t.strictSame(service.verify(token, now), { ok: true, sub: 'u' })
+  t.strictSame(service.verify(token, now), { ok: true, sub: 'u', validFrom: Number.NEGATIVE_INFINITY, validUntil: now + 90_000 })
   t.strictSame(service.verify(token, now + 91_000), { ok: false, reason: 'expired' }, 'remembered, still expires')
-  const early = await userToken('u', { claims: { nbf: Math.floor(Date.now() / 1000) + 120 } })
+  const nbf = Math.floor(Date.now() / 1000) + 120
+  const early = await userToken('u', { claims: { nbf } })
+  const { exp } = JSON.parse(Buffer.from(early.split('.')[1]!, 'base64url').toString()) as { exp: number }
   t.strictSame(service.verify(early), { ok: false, reason: 'not yet valid' })
-  t.strictSame(service.verify(early, Date.now() + 100_000), { ok: true, sub: 'u' }, 'valid once its nbf has come')
+  t.strictSame(service.verify(early, Date.now() + 100_000), { ok: true, sub: 'u', validFrom: (nbf - 30) * 1000, validUntil: (exp + 30) * 1000 }, 'valid once its nbf has come')
   t.strictSame(service.verify(early), { ok: false, reason: 'not yet valid' }, 'and judged by the time of each use')
   const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA')
   t.strictSame(service.verify(forged, now), { ok: false, reason: 'bad signature' }, 'another text is verified afresh')

@@ -1,43 +1,45 @@
+// Fixtures into a world (README "Fixtures"): what a load adds and keeps, and the first problem of a bad one, named.
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
-import { openDatabase } from '../../src/db/database.js'
-import { migrate, readMigrations } from '../../src/db/migrate.js'
-import { migrationsDir } from '../../src/paths.js'
-import { hashApiKey } from '../../src/services/api-key.js'
-import { FixtureError, isEmpty, loadFixture, parseFixture, readFixtureFile } from '../../src/services/fixtures.js'
+import { hashApiKey } from '../../src/domain/api-key.js'
+import type { Clock } from '../../src/domain/clock.js'
+import { FixtureError, parseFixture, readFixtureFile } from '../../src/domain/fixture.js'
+import { loadFixture } from '../../src/operations/seed.js'
+import { openWorld, type World } from '../../src/world.js'
 import { FIXTURE } from '../helper.js'
 
-const clock = { now: () => 1_000 }
+const clock: Clock = { now: () => 1_000 }
 
-function fresh (t: Test) {
-  const db = openDatabase(join(t.testdir(), 'x.db'))
-  t.teardown(() => db.close())
-  migrate(db, readMigrations(migrationsDir))
-  return db
+function fresh (t: Test): World {
+  const world = openWorld({ path: join(t.testdir(), 'x.db'), clock, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 })
+  t.teardown(() => world.close())
+  return world
 }
 
-const dump = (db: ReturnType<typeof openDatabase>) => ['users', 'projects', 'project_members', 'api_keys']
-  .map(table => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all())
+const dump = (world: World) => ['users', 'projects', 'project_members', 'api_keys']
+  .map(table => world.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all())
 
 t.test('loads users, projects, members and hashed keys, then loading again changes nothing', async t => {
-  const db = fresh(t)
-  t.ok(isEmpty(db))
-  t.strictSame(loadFixture(db, FIXTURE, clock), { created: 4 + 2 + 4 + 4 })
-  t.notOk(isEmpty(db))
-  t.match(db.prepare('SELECT * FROM api_keys WHERE id = ?').get('key_read'), {
+  const world = fresh(t)
+  t.ok(world.members.isEmpty())
+  t.strictSame(await loadFixture(world, FIXTURE), { created: 4 + 2 + 4 + 4 })
+  t.notOk(world.members.isEmpty())
+  t.match(world.db.prepare('SELECT * FROM api_keys WHERE id = ?').get('key_read'), {
     project_id: 'proj_one', label: 'Read key', roles: 'read,app:db:read', key_hash: hashApiKey('basic_key_test_read_00000000000000000000000'), created_at: 1000, updated_at: 1000, last_used: null
   })
-  const before = dump(db)
-  t.strictSame(loadFixture(db, FIXTURE, { now: () => 2_000 }), { created: 0 })
-  t.strictSame(dump(db), before)
+  const before = dump(world)
+  clock.now = () => 2_000
+  t.strictSame(await loadFixture(world, FIXTURE), { created: 0 })
+  clock.now = () => 1_000
+  t.strictSame(dump(world), before)
 })
 
 t.test('keeps rows that changed since they were seeded', async t => {
-  const db = fresh(t)
-  loadFixture(db, FIXTURE, clock)
-  db.prepare("UPDATE api_keys SET label = 'Renamed' WHERE id = 'key_read'").run()
-  loadFixture(db, FIXTURE, clock)
-  t.equal(db.prepare("SELECT label FROM api_keys WHERE id = 'key_read'").pluck().get(), 'Renamed')
+  const world = fresh(t)
+  await loadFixture(world, FIXTURE)
+  world.db.prepare("UPDATE api_keys SET label = 'Renamed' WHERE id = 'key_read'").run()
+  await loadFixture(world, FIXTURE)
+  t.equal(world.db.prepare("SELECT label FROM api_keys WHERE id = 'key_read'").pluck().get(), 'Renamed')
 })
 
 t.test('a bad fixture names its problem and loads nothing', async t => {
@@ -57,21 +59,21 @@ t.test('a bad fixture names its problem and loads nothing', async t => {
     ['shared secret', f => { f.projects[0].keys.push({ ...f.projects[0].keys[0], id: 'k2' }) }, 'projects[0].keys[1].value: already the secret of key "k1"']
   ]
   for (const [name, change, message] of variants) {
-    const db = fresh(t)
+    const world = fresh(t)
     const fixture = structuredClone(base)
     change(fixture)
-    t.throws(() => loadFixture(db, parseFixture(JSON.stringify(fixture)), clock), new FixtureError(message), name)
-    t.ok(isEmpty(db), `${name}: nothing loaded`)
+    await t.rejects(async () => await loadFixture(world, parseFixture(JSON.stringify(fixture))), new FixtureError(message), name)
+    t.ok(world.members.isEmpty(), `${name}: nothing loaded`)
   }
   t.throws(() => parseFixture('{"users": ['), /^not valid JSON: /)
 })
 
 t.test('a key id already used in another project is refused', async t => {
-  const db = fresh(t)
-  loadFixture(db, FIXTURE, clock)
+  const world = fresh(t)
+  await loadFixture(world, FIXTURE)
   const moved = { projects: [{ id: 'proj_three', name: 'Three', keys: [{ id: 'key_read', label: 'x', roles: 'r', value: 'basic_key_moved_00000000000000000000' }] }] }
-  t.throws(() => loadFixture(db, moved, clock), new FixtureError('projects[0].keys[0].id: key "key_read" already belongs to project "proj_one"'))
-  t.equal(db.prepare("SELECT count(*) FROM projects WHERE id = 'proj_three'").pluck().get(), 0)
+  await t.rejects(async () => await loadFixture(world, moved), new FixtureError('projects[0].keys[0].id: key "key_read" already belongs to project "proj_one"'))
+  t.equal(world.db.prepare("SELECT count(*) FROM projects WHERE id = 'proj_three'").pluck().get(), 0)
 })
 
 t.test('readFixtureFile names the file', async t => {

@@ -3,7 +3,7 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from '../helper.js'
-import type { Fixture } from '../../src/services/fixtures.js'
+import type { Fixture } from '../../src/domain/fixture.js'
 import { loadClient, patch, startServer, type Started, type Tap } from './harness.js'
 
 const KEYS = Array.from({ length: 20 }, (_, i) => `key_load_${String(i).padStart(2, '0')}`)

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { openDatabase } from '../../src/db/database.js'
 import { migrate, readMigrations } from '../../src/db/migrate.js'
 import { migrationsDir } from '../../src/paths.js'
-import { readSigningKeyFile, signingKeySource, SigningKeyError } from '../../src/services/signing-key.js'
+import { readSigningKeyFile, SigningKeyError } from '../../src/domain/signing-key.js'
+import { signingKeySource } from '../../src/stores/signing-keys.js'
 
 const clock = { now: () => 1_800_000_000_000 }
 

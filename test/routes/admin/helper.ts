@@ -55,10 +55,10 @@ export function notFound (method: string, url: string): string {
 /** Every row of the seeded tables, times left out (the seed is reloaded at a new "now"). */
 export function state (app: FastifyInstance) {
   return {
-    users: app.db.prepare('SELECT id, email, name FROM users ORDER BY id').all(),
-    projects: app.db.prepare('SELECT id, name FROM projects ORDER BY id').all(),
-    members: app.db.prepare('SELECT project_id, user_id, role FROM project_members ORDER BY project_id, user_id').all(),
-    keys: app.db.prepare(`SELECT id, project_id, label, roles, hex(key_hash) AS hash, is_private, last_used, created_at = updated_at AS unchanged
+    users: app.world.db.prepare('SELECT id, email, name FROM users ORDER BY id').all(),
+    projects: app.world.db.prepare('SELECT id, name FROM projects ORDER BY id').all(),
+    members: app.world.db.prepare('SELECT project_id, user_id, role FROM project_members ORDER BY project_id, user_id').all(),
+    keys: app.world.db.prepare(`SELECT id, project_id, label, roles, hex(key_hash) AS hash, is_private, last_used, created_at = updated_at AS unchanged
       FROM api_keys ORDER BY id`).all()
   }
 }

@@ -2,6 +2,7 @@
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import t from 'tap'
+import { resetToSeedNow } from '../../../src/operations/seed.js'
 import { ADMIN_TOKEN } from '../../answers.js'
 import { bearer, build, SECRETS, userToken } from '../../helper.js'
 
@@ -18,7 +19,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 t.test('reset under concurrent PATCH and LIST load is atomic: every answer is a contract status and every list is whole', async t => {
   const { app } = await build(t, { config: { ADMIN_TOKEN } })
-  const table = () => app.db.prepare(`SELECT id, project_id, label, roles, hex(key_hash) AS hash, is_private, last_used, created_at = updated_at AS unchanged
+  const table = () => app.world.db.prepare(`SELECT id, project_id, label, roles, hex(key_hash) AS hash, is_private, last_used, created_at = updated_at AS unchanged
     FROM api_keys ORDER BY id`).all()
   const seed = table()
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -116,10 +117,10 @@ t.test('reset under concurrent PATCH and LIST load is atomic: every answer is a 
   const inProcess: number[] = []
   for (let i = 0; i < 50; i++) {
     const started = performance.now()
-    app.resetToSeed()
+    resetToSeedNow(app.world)
     inProcess.push(performance.now() - started)
   }
   t.comment(`${requests} requests from ${WORKERS} clients over ${ROUNDS} rounds`)
   t.comment(`reset over HTTP under load: ${resetTimes.map(ms => ms.toFixed(1)).join(', ')} ms`)
-  t.comment(`resetToSeed in process, 50 times: median ${median(inProcess).toFixed(2)} ms, max ${Math.max(...inProcess).toFixed(2)} ms`)
+  t.comment(`resetToSeedNow in process, 50 times: median ${median(inProcess).toFixed(2)} ms, max ${Math.max(...inProcess).toFixed(2)} ms`)
 })

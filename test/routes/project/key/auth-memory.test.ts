@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
-import { hashApiKey } from '../../../../src/services/api-key.js'
+import { hashApiKey } from '../../../../src/domain/api-key.js'
 import { SECRETS, bearer, build, userToken } from '../../../helper.js'
 
 const INVALID = { status: 401, body: '{"error":"Unauthorized","message":"The bearer token is invalid, expired or revoked"}', challenge: 'Bearer realm="basic-admin", error="invalid_token"' }
@@ -64,7 +64,7 @@ t.test('a secret that did not match is not remembered as unknown', async t => {
   const secret = 'basic_key_added_later_000000000000000000000'
   t.same(await getKey(app, secret), INVALID)
   // Through the server's own connection, which moves no data_version: only a fresh lookup can find it.
-  app.db.prepare("INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at) VALUES ('key_later', 'proj_one', 'Later', 'admin', ?, 0, 0)").run(hashApiKey(secret))
+  app.world.db.prepare("INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at) VALUES ('key_later', 'proj_one', 'Later', 'admin', ?, 0, 0)").run(hashApiKey(secret))
   await usable(t, app, secret, 'found once it exists')
 })
 

@@ -14,7 +14,7 @@ t.test('deletes a key: exactly {message}, the row is gone, and nothing else chan
   t.strictSame(res.json(), { message: 'API key deleted' })
   t.equal(row('key_read'), undefined)
   t.strictSame(changedIds(before, rows()), ['key_admin', 'key_read'])
-  t.equal(app.db.prepare('SELECT count(*) FROM api_keys WHERE id = ?').pluck().get('key_read'), 0, 'a hard delete: no row left behind')
+  t.equal(app.world.db.prepare('SELECT count(*) FROM api_keys WHERE id = ?').pluck().get('key_read'), 0, 'a hard delete: no row left behind')
 })
 
 t.test('afterwards every operation on the key is a 404 and its secret is an invalid token, like one never issued', async t => {

@@ -68,7 +68,7 @@ export function call (app: FastifyInstance, op: Operation, project: string, key:
 export type Snapshot = Array<Record<string, unknown>>
 
 export function snapshot (app: FastifyInstance): Snapshot {
-  return app.db.prepare('SELECT rowid AS "rowid", * FROM api_keys ORDER BY rowid').all() as Snapshot
+  return app.world.db.prepare('SELECT rowid AS "rowid", * FROM api_keys ORDER BY rowid').all() as Snapshot
 }
 
 /** Puts the api_keys table back as snapshot() saw it: cheaper than a new app per case. */
@@ -76,9 +76,9 @@ export function restore (app: FastifyInstance, saved: Snapshot): void {
   const first = saved[0]
   if (first === undefined) throw new Error('restore needs a non-empty snapshot')
   const columns = Object.keys(first)
-  const insert = app.db.prepare(`INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(c => `@${c}`).join(', ')})`)
-  app.db.transaction(() => {
-    app.db.prepare('DELETE FROM api_keys').run()
+  const insert = app.world.db.prepare(`INSERT INTO api_keys (${columns.join(', ')}) VALUES (${columns.map(c => `@${c}`).join(', ')})`)
+  app.world.db.transaction(() => {
+    app.world.db.prepare('DELETE FROM api_keys').run()
     for (const row of saved) insert.run(row)
   })()
 }

@@ -21,7 +21,7 @@ const OPERATIONS = [
 ]
 
 // Everything an operation of proj_one could change, but key_admin's own row (the revocation changes that).
-const proj = (l: Listening) => l.app.db.prepare("SELECT id, label, roles, hex(key_hash) AS hash, last_used FROM api_keys WHERE project_id = 'proj_one' AND id != 'key_admin' ORDER BY id").all()
+const proj = (l: Listening) => l.app.world.db.prepare("SELECT id, label, roles, hex(key_hash) AS hash, last_used FROM api_keys WHERE project_id = 'proj_one' AND id != 'key_admin' ORDER BY id").all()
 
 interface Revocation {
   what: string
@@ -54,7 +54,7 @@ const REVOCATIONS: Revocation[] = [
     what: 'the admin user loses the membership',
     caller: async () => await userToken('user_admin'),
     // No operation removes a member: written by another connection, as another process would.
-    revoke: async l => { l.app.db.prepare("DELETE FROM project_members WHERE user_id = 'user_admin'").run() },
+    revoke: async l => { l.app.world.db.prepare("DELETE FROM project_members WHERE user_id = 'user_admin'").run() },
     expect: NOT_FOUND
   }
 ]

@@ -154,5 +154,5 @@ t.test('a change answered 200 survives closing and reopening the database file',
   await first.close()
   const second = await buildApp({ config, logger: false })
   t.teardown(() => second.close())
-  t.match(second.db.prepare('SELECT label, roles FROM api_keys WHERE id = ?').get('key_read'), { label: 'Durable', roles: 'read' })
+  t.match(second.world.db.prepare('SELECT label, roles FROM api_keys WHERE id = ?').get('key_read'), { label: 'Durable', roles: 'read' })
 })
