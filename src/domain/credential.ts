@@ -1,4 +1,4 @@
-// Who is calling (DESIGN section 2): the bearer a request carries, what it is (an API key or a user's JWT), and
+// Who is calling (docs/api.md, "Authentication and status codes"): the bearer a request carries, what it is (an API key or a user's JWT), and
 // what it may do with a project. Pure: the stores look the credential up, operations decide with these rules.
 import { hashApiKey, looksLikeApiKey } from './api-key.js'
 import type { VerifiedToken } from './jwt.js'

@@ -1,7 +1,7 @@
 import { createHmac, sign as rsaSign, timingSafeEqual, verify as rsaVerify } from 'node:crypto'
 import type { SigningKeySource } from './signing-key.js'
 
-// User tokens (DESIGN section 2): HS256 with the configured secret, RS256 with the server's key pair.
+// User tokens (docs/api.md, "Authentication and status codes"): HS256 with the configured secret, RS256 with the server's key pair.
 
 export interface JwtSettings {
   secret: string

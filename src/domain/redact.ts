@@ -1,4 +1,4 @@
-// The one blanking of credentials (DESIGN section 2: none reaches a log line or the journal, wherever the client put
+// The one blanking of credentials (docs/api.md, "Authentication and status codes": none reaches a log line or the journal, wherever the client put
 // it): the same rules for a text (a 400's reason), a URL (the request line) and a parsed body.
 
 export const REDACTED = '[redacted]'

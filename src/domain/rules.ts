@@ -1,4 +1,4 @@
-// The body rules of DESIGN section 3 that a JSON schema cannot express
+// The body rules of docs/api.md, "Request bodies" that a JSON schema cannot express
 // (trimming, de-duplication); each failure names the problem.
 
 export const MAX_LABEL_LENGTH = 255

@@ -21,7 +21,7 @@ export function principalOf (world: World, credential: Credential, now = Date.no
   }
 }
 
-/** The principal when it may manage the project's keys; otherwise the 401 or 404 refusal of DESIGN section 2. */
+/** The principal when it may manage the project's keys; otherwise the 401 or 404 refusal of docs/api.md, "Authentication and status codes". */
 export function keyManagerOf (world: World, principal: Principal, projectId: string): Outcome<Principal> {
   const role = principal.kind === 'user' ? world.members.role(projectId, principal.userId) : undefined
   const exists = principal.kind === 'system' ? world.members.projectExists(projectId) : true

@@ -1,5 +1,5 @@
 // The bearer of a request, checked as it arrives: a credential that cannot be live is refused before the body is
-// read (DESIGN: credentials, then body, then visibility). The operation checks it again when it acts.
+// read (docs/api.md: credentials, then body, then visibility). The operation checks it again when it acts.
 import { keyCredential, looksLikeApiKey, type Credential, type Principal } from '../domain/credential.js'
 import type { JwtService } from '../domain/jwt.js'
 import { done, refused, unknownCredential, type Outcome } from '../domain/refusal.js'

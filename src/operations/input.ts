@@ -1,4 +1,4 @@
-// Inputs as the operations take them: checked by the body rules of DESIGN section 3 (src/domain/rules.ts), and
+// Inputs as the operations take them: checked by the body rules of docs/api.md, "Request bodies" (src/domain/rules.ts), and
 // answered as a refusal that names the rule, never thrown.
 import { isValidId, normaliseLabel, normaliseRoles, RuleError } from '../domain/rules.js'
 import { badInput, notVisible, type Refusal } from '../domain/refusal.js'
@@ -19,7 +19,7 @@ export function keyChanges (input: { label?: string | undefined, roles?: string 
   }
 }
 
-/** The not-visible refusal for path ids the store could not hold (DESIGN section 3: 404, never 500). */
+/** The not-visible refusal for path ids the store could not hold (docs/api.md, "Request bodies": 404, never 500). */
 export function idRefusal (...ids: string[]): Refusal | undefined {
   return ids.every(isValidId) ? undefined : notVisible('an id that cannot exist')
 }

@@ -2,7 +2,6 @@
 // identity, never by credential, with the path and body blanked (src/domain/redact.ts). Only with ADMIN_TOKEN.
 import fp from 'fastify-plugin'
 import type { Redactor } from '../domain/redact.js'
-import { journalCaller } from '../stores/journal.js'
 
 export const CONTROL_PLANE = '/__admin'
 
@@ -26,7 +25,7 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
       method: request.method,
       path: options.redact.url(request.url.split('?')[0]!),
       status: reply.statusCode,
-      caller: journalCaller(request.principal),
+      principal: request.principal,
       body: request.body === undefined ? null : options.redact.value(request.body)
     })
     done()

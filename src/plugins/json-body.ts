@@ -1,4 +1,4 @@
-// The body parsers, replacing Fastify's so that each refusal names its problem (DESIGN section 3): JSON only, in
+// The body parsers, replacing Fastify's so that each refusal names its problem (docs/api.md, "Request bodies"): JSON only, in
 // UTF-8, uncompressed, an object, and nothing at all for the operations that take no body.
 import { isUtf8 } from 'node:buffer'
 import fp from 'fastify-plugin'

@@ -13,7 +13,7 @@ export interface JournalEntry {
 }
 
 /** A caller as the journal shows it: by identity, never by credential. */
-export function journalCaller (principal: Principal | null): JournalEntry['caller'] {
+function journalCaller (principal: Principal | null): JournalEntry['caller'] {
   if (principal === null || principal.kind === 'system') return null
   return principal.kind === 'user' ? { kind: 'user', user_id: principal.userId } : { kind: 'key', key_id: principal.keyId, project_id: principal.projectId }
 }
@@ -24,8 +24,18 @@ export function createJournal (size: number) {
   let next = 0
   let count = 0
   return {
-    add (entry: JournalEntry): void {
+    /** Keeps an answered request; its caller is given as a principal and kept as an identity. */
+    add (request: Omit<JournalEntry, 'caller'> & { principal: Principal | null }): void {
       if (size === 0) return
+      const entry: JournalEntry = {
+        time: request.time,
+        request_id: request.request_id,
+        method: request.method,
+        path: request.path,
+        status: request.status,
+        caller: journalCaller(request.principal),
+        body: request.body
+      }
       ring[next] = entry
       next = (next + 1) % size
       count = Math.min(count + 1, size)

@@ -21,10 +21,15 @@ export interface NewKey { id: string, projectId: string, label: string, roles: s
 
 const LISTED = 'id, label, roles, is_private, last_used, created_at'
 
+/**
+ * A secret within one project, by the (project_id, key_hash) index, named: left to itself SQLite takes the unique
+ * index on key_hash, where another project's secret is a hit (and a row read) while an unknown one is a miss.
+ */
+export const IN_PROJECT_BY_HASH = `SELECT ${LISTED} FROM api_keys INDEXED BY api_keys_by_project_and_hash WHERE project_id = ? AND key_hash = ?`
+
 export function createKeyStore (db: Db) {
   const byHash = db.prepare<[Buffer], SecretOwner>('SELECT id, project_id, roles FROM api_keys WHERE key_hash = ?')
-  // Served by the (project_id, key_hash) index: a secret of another project misses it exactly as an unknown one does.
-  const inProjectByHash = db.prepare<[string, Buffer], ListedKey>(`SELECT ${LISTED} FROM api_keys WHERE project_id = ? AND key_hash = ?`)
+  const inProjectByHash = db.prepare<[string, Buffer], ListedKey>(IN_PROJECT_BY_HASH)
   // Creation order; rowid breaks ties within one millisecond.
   const list = db.prepare<[string], ListedKey>(`SELECT ${LISTED} FROM api_keys WHERE project_id = ? ORDER BY created_at, rowid`)
   const get = db.prepare<[string, string], ListedKey>(`SELECT ${LISTED} FROM api_keys WHERE project_id = ? AND id = ?`)

@@ -1,4 +1,4 @@
-// Who may manage a project's keys (DESIGN section 2), decided by the operations for every caller: manage, see only
+// Who may manage a project's keys (docs/api.md, "Authentication and status codes"), decided by the operations for every caller: manage, see only
 // (the insufficient-scope refusal) or nothing (not visible), and the system caller of the CLI and in-process API.
 import t from 'tap'
 import { keyCredential, SYSTEM, type Credential } from '../../src/domain/credential.js'

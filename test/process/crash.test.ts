@@ -1,4 +1,4 @@
-// DESIGN section 6: the database survives a `kill -9` at any moment, and every answered write is in it.
+// docs/guarantees.md: the database survives a `kill -9` at any moment, and every answered write is in it.
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'

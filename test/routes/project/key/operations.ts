@@ -94,7 +94,7 @@ export type Auth = () => Promise<Record<string, string>>
 const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url')
 const soon = (): number => Math.floor(Date.now() / 1000) + 600
 
-/** How each kind of refused credential is sent, and the exact answer it gets (DESIGN section 2). */
+/** How each kind of refused credential is sent, and the exact answer it gets (docs/api.md, "Authentication and status codes"). */
 export const CREDENTIAL_ROWS: Array<[string, Auth, Expect]> = [
   ['no Authorization header', async () => ({}), MISSING],
   ['a Basic scheme', async () => ({ authorization: 'Basic dXNlcjpwYXNz' }), MISSING],
@@ -138,7 +138,7 @@ async function refused (t: Test, res: LightMyRequestResponse, expected: Expect, 
 }
 
 /**
- * The 401 and 404 rows of DESIGN section 2 for one operation, on one app (refusals change nothing, so no reset):
+ * The 401 and 404 rows of docs/api.md, "Authentication and status codes" for one operation, on one app (refusals change nothing, so no reset):
  * every refused credential, every target the caller may not see, the scope refusal whether or not the key exists,
  * and the check order (401 before 400 before 404).
  */

@@ -1,4 +1,4 @@
-// Requests pipelined on one connection take effect in the order sent (RFC 9112 section 9.3.2; DESIGN section 2),
+// Requests pipelined on one connection take effect in the order sent (RFC 9112 section 9.3.2; docs/api.md, "Authentication and status codes"),
 // whatever each waits for inside the server: a PATCH's group commit must not let the request after it overtake it.
 import t, { type Test } from 'tap'
 import { INVALID, SCOPE, fixed } from '../../../answers.js'

@@ -1,4 +1,4 @@
-// A credential is judged when the operation acts, not when its headers arrived (DESIGN section 2): a request whose
+// A credential is judged when the operation acts, not when its headers arrived (docs/api.md, "Authentication and status codes"): a request whose
 // body is still on the wire while its key is deleted, regenerated or demoted, or its user's membership removed,
 // answers as the state then says and changes nothing.
 import { once } from 'node:events'

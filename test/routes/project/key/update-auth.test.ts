@@ -1,4 +1,4 @@
-// DESIGN section 2 for PATCH /project/:id/key/:key_id: every row, exact answer, nothing changed on refusal.
+// docs/api.md, "Authentication and status codes" for PATCH /project/:id/key/:key_id: every row, exact answer, nothing changed on refusal.
 import t from 'tap'
 import { build, bearer, patchKey, SECRETS, userToken } from '../../../helper.js'
 

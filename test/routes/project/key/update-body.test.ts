@@ -1,4 +1,4 @@
-// DESIGN sections 3 and 4 for PATCH: strict bodies, normalisation, exact answers, atomic writes.
+// docs/api.md ("Request bodies") for PATCH: strict bodies, normalisation, exact answers, atomic writes.
 import t from 'tap'
 import { buildApp } from '../../../../src/app.js'
 import { assertBadRequest, build, bearer, patchKey, SECRETS, testConfig, FIXTURE, userToken } from '../../../helper.js'
