@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { SECRETS, userToken } from '../helper.js'
 import { CONTRACT, PRISM_ERRORS, ROOT, contractProblems, logProblems, send, startPrism, startServer, type Reply } from './harness.js'
+import { INVALID } from '../answers.js'
 
 if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/src/cli.js is missing: run npm run build first')
 
@@ -21,7 +22,7 @@ const REGENERATE_KEY = 'POST /project/{id}/key/{key_id}/regenerate'
 const JWKS = 'GET /auth/.well-known/jwks.json'
 const NEW_SECRET = /^basic_key_[A-Za-z0-9_-]{43}$/
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
-const INVALID_TOKEN = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
+const INVALID_TOKEN = INVALID.body
 const INSUFFICIENT_SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
 
 const teardown = (fn: () => unknown): void => { t.teardown(fn) }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { FIXTURE } from '../helper.js'
+import { INVALID as INVALID_ANSWER, SCOPE as SCOPE_ANSWER } from '../answers.js'
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
 export const BODY_LIMIT = 16 * 1024
@@ -10,8 +11,8 @@ export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 const REALM = 'Bearer realm="basic-admin"'
 export const MISSING = { error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token>' }
-export const INVALID = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
-export const SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
+export const INVALID = INVALID_ANSWER.body
+export const SCOPE = SCOPE_ANSWER.body
 export const NOT_FOUND = { error: 'API key not found' }
 export const CHALLENGE = {
   missing: REALM,

@@ -3,11 +3,12 @@ import t from 'tap'
 import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { LightMyRequestResponse } from 'fastify'
+import { INVALID as INVALID_ANSWER } from '../../../answers.js'
 import { bearer, build, patchKey, SECRETS, TEST_SECRET, userToken } from '../../../helper.js'
 import { hashApiKey } from '../../../../src/domain/api-key.js'
 
-const INVALID = '{"error":"Unauthorized","message":"The bearer token is invalid, expired or revoked"}'
-const INVALID_CHALLENGE = 'Bearer realm="basic-admin", error="invalid_token"'
+const INVALID = JSON.stringify(INVALID_ANSWER.body)
+const INVALID_CHALLENGE = INVALID_ANSWER.challenge
 
 const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const claims = (extra: object = {}): object => ({ sub: 'user_owner', exp: Math.floor(Date.now() / 1000) + 600, ...extra })
