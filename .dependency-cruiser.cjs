@@ -2,13 +2,13 @@
 // below it, and nothing below the front doors knows Fastify.
 //   front doors: src/app.ts, server.ts, cli.ts, mock-server.ts, index.ts, http/, plugins/, routes/, schemas/
 //   operations:  src/operations/          (what the API does, as data in and data or a refusal out)
-//   world:       src/world.ts             (one database with its stores, memory, journal, clock, unit of work)
+//   world:       src/world.ts, namespaces.ts (a database with its stores, memory, journal, clock, unit of work; one per namespace)
 //   stores:      src/stores/              (rows in, rows out)
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
 const below = {
-  operations: ['^src/operations/', '^src/world\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
-  world: ['^src/world\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
+  operations: ['^src/operations/', '^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
+  world: ['^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
   stores: ['^src/stores/', '^src/db/', '^src/domain/'],
   db: ['^src/db/', '^src/domain/'],
   domain: ['^src/domain/']
@@ -25,7 +25,7 @@ const layerRule = (layer, from) => ({
 module.exports = {
   forbidden: [
     layerRule('operations', '^src/operations/'),
-    layerRule('world', '^src/world\\.ts$'),
+    layerRule('world', '^src/(world|namespaces)\\.ts$'),
     layerRule('stores', '^src/stores/'),
     layerRule('db', '^src/db/'),
     layerRule('domain', '^src/domain/'),
@@ -40,7 +40,7 @@ module.exports = {
       name: 'no-fastify-below-the-front-doors',
       comment: 'operations, the world, stores, db and domain know nothing of HTTP',
       severity: 'error',
-      from: { path: '^src/(operations|stores|db|domain)/|^src/world\\.ts$' },
+      from: { path: '^src/(operations|stores|db|domain)/|^src/(world|namespaces)\\.ts$' },
       to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+)/' }
     },
     {

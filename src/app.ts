@@ -8,6 +8,7 @@ import { seedOnStart } from './operations/seed.js'
 import checkpointerPlugin from './plugins/checkpointer.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
+import faultsPlugin from './plugins/faults.js'
 import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
 import requestOrderPlugin from './plugins/request-order.js'
@@ -19,6 +20,7 @@ import controlPlane from './routes/admin/index.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
+import { createNamespaces } from './namespaces.js'
 import { openWorld } from './world.js'
 
 export interface AppOptions {
@@ -42,13 +44,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const fastifyConfig = fastifyOptions(config, options.logStream)
   const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
     .withTypeProvider<TypeBoxTypeProvider>()
-  const clock = options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
-  const world = openWorld({
-    path: config.DATABASE_PATH,
-    clock,
-    seed: { fixture: options.fixture, source: options.fixtureSource, demo: options.fixture === undefined && options.demo === true },
-    journalSize: config.JOURNAL_SIZE
-  })
+  // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
+  const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
+  const seed = { fixture: options.fixture, source: options.fixtureSource, demo: options.fixture === undefined && options.demo === true }
+  const world = openWorld({ path: config.DATABASE_PATH, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
   try {
     if (world.migrated.length > 0) app.log.info({ applied: world.migrated }, 'database migrated')
     const seeded = seedOnStart(world)
@@ -57,6 +56,20 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await world.close()
     throw error
   }
+  const namespaces = createNamespaces({
+    defaultWorld: world,
+    limit: config.NAMESPACE_LIMIT,
+    open: (name, path) => {
+      const opened = openWorld({ name, path, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
+      try {
+        seedOnStart(opened)
+      } catch (error) {
+        opened.close().catch(() => {})
+        throw error
+      }
+      return opened
+    }
+  })
   const redact = redactorFor(config)
   // Every answer names its request, so a client's report can be matched to the server's log lines.
   app.addHook('onRequest', (request, reply, done) => {
@@ -64,7 +77,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     done()
   })
   try {
-    await app.register(worldPlugin, { world })
+    await app.register(worldPlugin, { namespaces })
     await app.register(requestOrderPlugin)
     await app.register(expectPlugin)
     await app.register(shutdownPlugin)
@@ -74,6 +87,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
     if (config.ADMIN_TOKEN !== undefined) {
       await app.register(journalPlugin, { redact })
+      await app.register(faultsPlugin)
       await app.register(controlPlane, { token: config.ADMIN_TOKEN })
     }
     await app.register(swaggerPlugin)
@@ -83,6 +97,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.ready()
   } catch (error) {
     // A plugin that cannot start (a bad JWT_PRIVATE_KEY_FILE) must not leave the database open.
+    await namespaces.close()
     await world.close()
     throw error
   }

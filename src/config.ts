@@ -18,7 +18,9 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.String({ default: 'info' }),
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
-  CLOCK: Type.Optional(Type.String({ minLength: 1 }))
+  CLOCK: Type.Optional(Type.String({ minLength: 1 })),
+  NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
+  FAULT_SEED: Type.String({ default: '0' })
 })
 
 export type Config = Static<typeof ConfigSchema> & { LOG_LEVEL: Static<typeof LogLevel> }
@@ -41,7 +43,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
     const flag = flags[flagName(setting)]
     const value = typeof flag === 'string' && flag !== '' ? flag : env[setting]
     if (value === undefined || value === '') continue
-    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE') && /^\d+$/.test(value) ? Number(value) : value
+    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE' || setting === 'NAMESPACE_LIMIT') && /^\d+$/.test(value) ? Number(value) : value
   }
   const config = Value.Default(ConfigSchema, raw) as Config
   const error = Value.Errors(ConfigSchema, config).First()

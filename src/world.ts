@@ -2,7 +2,9 @@
 // memory, the journal and the clock. The app builds one (the default namespace); everything that acts on data is
 // given a world, never a database. See docs/architecture.md.
 import type { Clock } from './domain/clock.js'
+import { createFaults, type Faults } from './domain/faults.js'
 import type { Fixture } from './domain/fixture.js'
+import { DEFAULT_NAMESPACE } from './domain/namespace.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './db/checkpointer.js'
@@ -24,15 +26,20 @@ export interface Seed {
 }
 
 export interface WorldOptions {
+  /** The namespace this world is (DEFAULT_NAMESPACE for the server's own). */
+  name?: string
   path: string
   clock: Clock
   seed: Seed
   journalSize: number
+  /** FAULT_SEED: where the fault rules' generator starts, with the name. */
+  faultSeed?: string
 }
 
 const CHECKPOINT_INTERVAL_MS = 50
 
 export interface World {
+  name: string
   path: string
   /** For the stores, tests and the checkpointer; operations go through the stores and transact. */
   db: Db
@@ -44,6 +51,8 @@ export interface World {
   members: MemberStore
   memory: KeyMemory
   journal: Journal
+  /** The fault rules of this world's namespace (src/domain/faults.ts). */
+  faults: Faults
   /** Runs work in this turn's write transaction, ordered after all work queued before (db/unit-of-work.ts). */
   transact: UnitOfWork['run']
   /** Runs work in a write transaction at once, for work outside a request (start-up, the CLI, in-process calls). */
@@ -75,7 +84,9 @@ export function openWorld (options: WorldOptions): World {
   const unitOfWork = createUnitOfWork(db)
   const ping = db.prepare('SELECT 1')
   let checkpointer: Checkpointer | undefined
+  const name = options.name ?? DEFAULT_NAMESPACE
   return {
+    name,
     path: options.path,
     db,
     clock: options.clock,
@@ -85,6 +96,7 @@ export function openWorld (options: WorldOptions): World {
     members: createMemberStore(db),
     memory: createKeyMemory(db, keys),
     journal: createJournal(options.journalSize),
+    faults: createFaults(options.faultSeed ?? '', name),
     transact: unitOfWork.run,
     transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
     emptyTables: (): string[] => emptyTables(db),

@@ -68,7 +68,10 @@ export async function loadFixture (world: World, fixture: Fixture, source?: stri
   return { created: await world.transact(() => named(source, fixture, world)) }
 }
 
-/** Back to the seed in one transaction, ordered with every other operation: every table emptied, the seed loaded, the clock rewound. */
+/**
+ * Back to the seed in one transaction, ordered with every other operation: every table emptied, the seed loaded, the
+ * clock rewound, the fault rules gone and their generator back at its seed.
+ */
 export async function resetToSeed (world: World): Promise<{ created: number }> {
   return { created: await world.transact(() => resetNow(world)) }
 }
@@ -76,6 +79,7 @@ export async function resetToSeed (world: World): Promise<{ created: number }> {
 function resetNow (world: World): number {
   world.emptyTables()
   world.clock.reset?.()
+  world.faults.clear(true)
   const fixture = seedFixture(world)
   return fixture === undefined ? 0 : named(world.seed.source, fixture, world)
 }
@@ -89,4 +93,9 @@ export function resetToSeedNow (world: World): { created: number } {
 export function demoKey (world: World): Principal | undefined {
   const found = principalOf(world, keyCredential(DEMO_KEY_SECRET))
   return found.ok ? found.value : undefined
+}
+
+/** How many users, projects and keys a world holds, and requests its journal keeps (GET /__admin/namespaces). */
+export function countRows (world: World): { users: number, projects: number, keys: number, requests: number } {
+  return { ...world.members.counts(), keys: world.keys.count(), requests: world.journal.entries().length }
 }

@@ -7,9 +7,12 @@ export interface JournalEntry {
   request_id: string
   method: string
   path: string
-  status: number
+  /** null: the connection was dropped without an answer (a fault rule's drop). */
+  status: number | null
   caller: { kind: 'user', user_id: string } | { kind: 'key', key_id: string, project_id: string } | null
   body: unknown
+  /** The fault rule that answered instead of the server (its id, or "prefer"); null for the server's own answers. */
+  fault: string | null
 }
 
 /** A caller as the journal shows it: by identity, never by credential. */
@@ -34,7 +37,8 @@ export function createJournal (size: number) {
         path: request.path,
         status: request.status,
         caller: journalCaller(request.principal),
-        body: request.body
+        body: request.body,
+        fault: request.fault
       }
       ring[next] = entry
       next = (next + 1) % size

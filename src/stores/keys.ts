@@ -50,6 +50,7 @@ export function createKeyStore (db: Db) {
      RETURNING ${LISTED}`)
   const remove = db.prepare<[string, string]>('DELETE FROM api_keys WHERE project_id = ? AND id = ?')
   const touch = db.prepare<[number, string]>('UPDATE api_keys SET last_used = ? WHERE id = ?')
+  const count = db.prepare<[], number>('SELECT count(*) FROM api_keys').pluck()
 
   return {
     /** The key whose secret has this SHA-256, in any project. */
@@ -69,6 +70,7 @@ export function createKeyStore (db: Db) {
       rehash.all({ project: projectId, id: keyId, hash, now })[0],
     /** false when the key is not in that project. */
     remove: (projectId: string, keyId: string): boolean => remove.run(projectId, keyId).changes === 1,
+    count: (): number => count.get()!,
     touch (keyId: string, now: number): void {
       touch.run(now, keyId)
     }

@@ -8,6 +8,7 @@ import { seedOnStart } from '../../src/operations/seed.js'
 import errorsPlugin from '../../src/plugins/errors.js'
 import tokensPlugin from '../../src/plugins/tokens.js'
 import worldPlugin from '../../src/plugins/world.js'
+import { createNamespaces } from '../../src/namespaces.js'
 import { openWorld } from '../../src/world.js'
 import { INVALID, MISSING, fixed } from '../answers.js'
 import { bearer, FIXTURE, SECRETS, TEST_SECRET, userToken } from '../helper.js'
@@ -16,7 +17,7 @@ async function bare (t: Test) {
   const world = openWorld({ path: ':memory:', clock: { now: () => 5 }, seed: { fixture: FIXTURE, source: undefined, demo: false }, journalSize: 0 })
   seedOnStart(world)
   const app = Fastify()
-  await app.register(worldPlugin, { world })
+  await app.register(worldPlugin, { namespaces: createNamespaces({ defaultWorld: world, limit: 0, open: () => { throw new Error('no namespaces here') } }) })
   await app.register(errorsPlugin, { redact: createRedactor() })
   await app.register(tokensPlugin, { secret: TEST_SECRET })
   app.get('/whoami', { onRequest: authenticateRequest }, async request => ({ principal: request.principal, credential: request.credential?.kind }))

@@ -5,9 +5,11 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseBearer } from '../../domain/credential.js'
+import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
+import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
-import { loadFixture, resetToSeed } from '../../operations/seed.js'
+import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
 import { CONTROL_PLANE } from '../../plugins/journal.js'
 
@@ -63,6 +65,43 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   app.delete('/requests', { config, schema }, async (request) => {
     request.world.journal.clear()
     return { requests: [] }
+  })
+
+  app.get('/namespaces', { config, schema }, async () => ({
+    namespaces: app.namespaces.list().map(({ name, world }) => ({ name, ...countRows(world) }))
+  }))
+
+  app.delete('/namespaces/:name', {
+    config,
+    schema: { ...schema, params: Type.Object({ name: Type.String() }) }
+  }, async (request, reply) => {
+    const { name } = request.params
+    const problem = namespaceNameProblem(name)
+    if (problem !== undefined) throw badRequest('namespace', `The namespace name ${problem}`)
+    if (name === DEFAULT_NAMESPACE) throw badRequest('namespace', 'The default namespace cannot be dropped: reset it with POST /__admin/reset')
+    if (!await app.namespaces.drop(name)) return await reply.code(404).send({ error: 'Not Found', message: `No namespace ${JSON.stringify(name)}` })
+    return { dropped: name }
+  })
+
+  app.post('/faults', {
+    config,
+    schema: { ...schema, body: FaultRuleSchema }
+  }, async (request) => {
+    const problem = faultRuleProblem(request.body)
+    if (problem !== undefined) throw badRequest('fault', problem)
+    return request.world.faults.add(request.body)
+  })
+
+  app.get('/faults', { config, schema }, async (request) => ({ faults: request.world.faults.list() }))
+
+  app.delete('/faults', { config, schema }, async (request) => {
+    request.world.faults.clear()
+    return { faults: [] }
+  })
+
+  app.delete('/faults/:id', { config, schema: { ...schema, params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+    if (!request.world.faults.remove(request.params.id)) return await reply.code(404).send({ error: 'Not Found', message: `No fault rule ${JSON.stringify(request.params.id)}` })
+    return { faults: request.world.faults.list() }
   })
 
   app.post('/tokens', {

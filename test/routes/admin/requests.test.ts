@@ -20,7 +20,7 @@ t.test('journals every other request once answered, oldest first, with exactly i
   const entries = await journal(app)
   t.equal(entries.length, answers.length, '/__admin requests are not journaled')
   for (const entry of entries) {
-    t.strictSame(Object.keys(entry).sort(), ['body', 'caller', 'method', 'path', 'request_id', 'status', 'time'])
+    t.strictSame(Object.keys(entry).sort(), ['body', 'caller', 'fault', 'method', 'path', 'request_id', 'status', 'time'])
     t.match(entry.time, ISO_MS)
     t.ok(Date.parse(entry.time as string) >= started - 1 && Date.parse(entry.time as string) <= Date.now())
   }
@@ -28,12 +28,12 @@ t.test('journals every other request once answered, oldest first, with exactly i
   t.equal(entries[0]!.request_id, 'client-id-1')
   t.match(entries[1]!.request_id, UUID)
   t.strictSame(entries.map(({ time, request_id: id, ...rest }) => rest), [
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'key', key_id: 'key_admin', project_id: 'proj_one' }, body: { label: 'By key' } },
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'user', user_id: 'user_owner' }, body: { roles: 'read' } },
-    { method: 'GET', path: '/project/proj_one/key', status: 401, caller: null, body: null },
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 401, caller: null, body: null },
-    { method: 'GET', path: '/health', status: 200, caller: null, body: null },
-    { method: 'GET', path: '/no/such/route', status: 404, caller: null, body: null }
+    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'key', key_id: 'key_admin', project_id: 'proj_one' }, body: { label: 'By key' }, fault: null },
+    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'user', user_id: 'user_owner' }, body: { roles: 'read' }, fault: null },
+    { method: 'GET', path: '/project/proj_one/key', status: 401, caller: null, body: null, fault: null },
+    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 401, caller: null, body: null, fault: null },
+    { method: 'GET', path: '/health', status: 200, caller: null, body: null, fault: null },
+    { method: 'GET', path: '/no/such/route', status: 404, caller: null, body: null, fault: null }
   ])
 })
 
