@@ -5,11 +5,12 @@ import { request, type IncomingHttpHeaders } from 'node:http'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { packageRoot } from '../../src/paths.js'
+import { packageRoot, servedContractPath } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
 
 export const ROOT = packageRoot
-export const CONTRACT = join(ROOT, 'openapi', 'basic-admin.yaml')
+/** The document the server serves at /openapi.json, as committed. */
+export const CONTRACT = servedContractPath
 const CLI = join(ROOT, 'dist', 'src', 'cli.js')
 
 // Prism's own JS entry, found through its package.json, so no shell or npx sits between us and the process.
@@ -92,12 +93,12 @@ function freePort (): Promise<number> {
   })
 }
 
-/** `prism proxy CONTRACT upstream --errors` on a free port of 127.0.0.1; resolves once Prism says it listens. */
-export async function startPrism (teardown: Teardown, upstream: string): Promise<{ proc: Proc, url: string }> {
+/** `prism proxy <contract> upstream --errors` on a free port of 127.0.0.1; resolves once Prism says it listens. */
+export async function startPrism (teardown: Teardown, upstream: string, contract: string = CONTRACT): Promise<{ proc: Proc, url: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
     // FORCE_COLOR=0 and --no-deprecation keep the log plain and free of lines newer Nodes add about Prism's dependencies.
-    const proc = spawnProc(teardown, ['--no-deprecation', PRISM_BIN, 'proxy', CONTRACT, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port)], { FORCE_COLOR: '0' })
+    const proc = spawnProc(teardown, ['--no-deprecation', PRISM_BIN, 'proxy', contract, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port)], { FORCE_COLOR: '0' })
     try {
       const listening = await proc.waitFor(/Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/, 'Prism to listen')
       return { proc, url: listening[1]! }
