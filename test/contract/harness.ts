@@ -24,7 +24,7 @@ export const PRISM_ERRORS = 'https://stoplight.io/prism/errors#'
 const START_TIMEOUT_MS = 15_000
 const REQUEST_TIMEOUT_MS = 5_000
 
-type Teardown = (fn: () => unknown) => void
+export type Teardown = (fn: () => unknown) => void
 
 export interface Proc {
   child: ChildProcess
@@ -35,7 +35,8 @@ export interface Proc {
   stop: () => Promise<void>
 }
 
-function spawnProc (teardown: Teardown, args: string[], env: Record<string, string>): Proc {
+/** `node ...args` in the package root with only PATH and `env` in its environment; killed at teardown. */
+export function spawnProc (teardown: Teardown, args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   let closed = false

@@ -1,0 +1,53 @@
+// Spectral (spectral:oas and the project's .spectral.yaml) on the document a running server serves: no result at all.
+import t from 'tap'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { contractPath } from '../../src/paths.js'
+import { binOf, ROOT, runNode, startDemoServer } from './tools.js'
+
+const SPECTRAL = binOf('@stoplight/spectral-cli', 'spectral')
+const RULESET = join(ROOT, '.spectral.yaml')
+const SEED = join(ROOT, '..', 'shared', 'contract', 'update-api-key.seed.yaml')
+
+interface Result { code: string, severity: number, path: Array<string | number> }
+const SEVERITY = ['error', 'warn', 'info', 'hint']
+
+/** `spectral lint <document> --ruleset <ruleset> --format json`: its results, as `severity code path`. */
+async function lint (document: string, ruleset: string, dir: string): Promise<string[]> {
+  const run = await runNode(SPECTRAL, ['lint', document, '--ruleset', ruleset, '--format', 'json', '--quiet'], { cwd: dir })
+  let results: Result[]
+  try {
+    results = JSON.parse(run.stdout) as Result[]
+  } catch {
+    throw new Error(`spectral printed no JSON (exit ${run.code}): ${run.stdout} ${run.stderr}`)
+  }
+  return results.map(r => `${SEVERITY[r.severity]} ${r.code} ${r.path.join('.')}`).sort()
+}
+
+const dir = t.testdir({ 'oas-only.yaml': 'extends: ["spectral:oas"]\n' })
+const { url } = await startDemoServer(fn => { t.teardown(fn) }, dir)
+// Each run is a few seconds of mostly waiting: all four at once.
+const seedThere = existsSync(SEED)
+const runs = Promise.all([
+  lint(`${url}/openapi.json`, RULESET, dir), lint(contractPath, RULESET, dir),
+  seedThere ? lint(SEED, join(dir, 'oas-only.yaml'), dir) : [], seedThere ? lint(SEED, RULESET, dir) : []
+])
+
+t.test('spectral:oas and the project ruleset find nothing in the served contract: no error, no warning', async t => {
+  const [served, base] = await runs
+  t.strictSame(served, [], `spectral lint ${url}/openapi.json --ruleset .spectral.yaml`)
+  t.comment(`Spectral on the served contract: ${served.length} results; on the base file: ${base.filter(r => r.startsWith('error')).length} errors, ${base.filter(r => r.startsWith('warn')).length} warnings`)
+
+  // The same ruleset on the base file alone shows it can fail, and where the overlay makes the difference.
+  const count = (code: string): number => base.filter(result => result.split(' ')[1] === code).length
+  t.equal(count('request-bodies-closed'), 3, 'the base file leaves the 3 request bodies open')
+  t.equal(count('response-2xx-objects-list-required'), 15, 'the base file lists required in none of the 15 objects of 2xx answers')
+  t.equal(count('operation-operationId'), 7, 'the base file names no reconstructed operation; the seed\'s PATCH is excepted')
+  t.equal(base.length, 25, 'nothing else')
+})
+
+t.test('the ruleset excepts exactly the warnings the seed itself carries', { skip: !seedThere && 'no shared/ beside this clone' }, async t => {
+  const [, , seedAlone, seedWithRuleset] = await runs
+  t.strictSame(seedAlone, ['warn info-contact info', 'warn operation-operationId paths./project/{id}/key/{key_id}.patch'], 'spectral:oas on the seed')
+  t.notOk(seedWithRuleset.some(result => result.startsWith('warn')), 'the ruleset turns those two off, and only on the seed\'s own parts')
+})

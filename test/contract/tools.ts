@@ -1,0 +1,62 @@
+// Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
+// running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { DEMO_KEY_SECRET } from '../../src/services/demo.js'
+import { ROOT, spawnProc, type Proc, type Teardown } from './harness.js'
+
+export { DEMO_KEY_SECRET, ROOT }
+const CLI = join(ROOT, 'dist', 'src', 'cli.js')
+const require = createRequire(import.meta.url)
+// A tool's run is seconds; on a busy 2-core machine allow many times that before calling it stuck.
+const TOOL_TIMEOUT_MS = 90_000
+
+/** The JS file behind a package's bin, found through its package.json, so no shell or npx sits in between. */
+export function binOf (pkg: string, name: string): string {
+  const manifest = require.resolve(`${pkg}/package.json`)
+  const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> }).bin
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]!)
+}
+
+/** `serve` from dist on a free port with the demo data (no SEED_FILE), its database in `dir`. */
+export async function startDemoServer (teardown: Teardown, dir: string): Promise<{ proc: Proc, url: string }> {
+  const proc = spawnProc(teardown, [CLI, 'serve'], { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'demo.db'), LOG_LEVEL: 'warn' })
+  const banner = await proc.waitFor(/^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(database .+\)$/m, 'the server banner')
+  return { proc, url: banner[1]! }
+}
+
+export interface Run { code: number | null, stdout: string, stderr: string, ms: number }
+
+/** Runs `node file ...args` to its end in `cwd`; resolves with what it printed, whatever its exit code. */
+export function runNode (file: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--no-deprecation', file, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? options.cwd, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`))
+    }, TOOL_TIMEOUT_MS)
+    child.on('error', reject)
+    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }) })
+  })
+}
+
+/** A GET or PATCH with the demo key, to show it still works after a tool ran. */
+export async function demoCall (url: string, method: 'GET' | 'PATCH' = 'GET', body?: object): Promise<{ status: number, json: unknown }> {
+  const res = await fetch(`${url}/project/proj_demo/key/key_demo`, {
+    method,
+    headers: { authorization: `Bearer ${DEMO_KEY_SECRET}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  return { status: res.status, json: await res.json() }
+}
