@@ -1,0 +1,74 @@
+// Portman turns the served contract into contract and variation tests, with its own example bodies (the contract's
+// examples), and newman runs them against the server: not one assertion fails, and the demo key still works after.
+import t from 'tap'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { contractPath } from '../../src/paths.js'
+import { binOf, demoCall, DEMO_KEY_SECRET, ROOT, runNode, startDemoServer, type Run } from './tools.js'
+
+const PORTMAN = binOf('@apideck/portman', 'portman')
+const NEWMAN = binOf('newman', 'newman')
+// Which tests Portman generates, and the ids it sends: credentials come from PORTMAN_BEARER_TOKEN, nothing else is hand-written.
+const CONFIG = join(ROOT, 'test', 'contract', 'portman', 'portman-config.json')
+
+interface NewmanReport {
+  run: {
+    stats: { requests: { total: number, failed: number }, assertions: { total: number, failed: number } }
+    executions: Array<{ item: { name: string }, request: { method: string, url: { path: string[] } }, response: { code: number } }>
+    failures: Array<{ error: { test?: string, message: string }, source: { name: string } }>
+  }
+}
+
+/** portman (-u for the served document, -l for a file) writes a collection, then newman runs it with a JSON report. */
+async function portmanThenNewman (dir: string, spec: string[], baseUrl: string): Promise<{ portman: Run, newman: Run, report: NewmanReport }> {
+  const collection = join(dir, 'collection.postman.json')
+  const portman = await runNode(PORTMAN, [...spec, '--baseUrl', baseUrl, '--portmanConfigFile', CONFIG, '--output', collection], { cwd: dir, env: { PORTMAN_BEARER_TOKEN: DEMO_KEY_SECRET } })
+  if (portman.code !== 0) throw new Error(`portman exited ${portman.code}: ${portman.stdout} ${portman.stderr}`)
+  const json = join(dir, 'newman-report.json')
+  const newman = await runNode(NEWMAN, ['run', collection, '--reporters', 'cli,json', '--reporter-json-export', json, '--color', 'off'], { cwd: dir })
+  if (!existsSync(json)) throw new Error(`newman wrote no report (exit ${newman.code}): ${newman.stdout} ${newman.stderr}`)
+  return { portman, newman, report: JSON.parse(readFileSync(json, 'utf8')) as NewmanReport }
+}
+
+const dir = t.testdir({ served: {}, base: {} })
+const teardown = (fn: () => unknown): void => { t.teardown(fn) }
+// The served contract's run, and, on a second server with its own demo data, the base file's: both at once.
+const [served, base] = await Promise.all([
+  startDemoServer(teardown, join(dir, 'served')).then(async ({ url }) => ({ url, ...await portmanThenNewman(join(dir, 'served'), ['--url', `${url}/openapi.json`], url) })),
+  startDemoServer(teardown, join(dir, 'base')).then(async ({ url }) => ({ url, ...await portmanThenNewman(join(dir, 'base'), ['--local', contractPath], url) }))
+])
+
+const failures = (report: NewmanReport): string[] => report.run.failures.map(f => `${f.source.name}: ${f.error.test ?? ''} ${f.error.message}`)
+
+t.test('newman runs every Portman contract and variation test of the served contract without a failure', async t => {
+  const { stats, executions } = served.report.run
+  t.strictSame(failures(served.report), [], 'no failed assertion')
+  t.equal(served.newman.code, 0, 'newman exits 0')
+  // 8 operations x 4 checks; 401 without credentials and 404 for a missing project on the 7 under /project; 404 for a missing key on the 4 that take one.
+  t.equal(stats.assertions.total, 8 * 4 + 7 * 4 + 7 * 4 + 4 * 4, 'status, content type, JSON body and schema for each request')
+  t.equal(stats.requests.total, 26)
+  const statuses = executions.map(e => `${e.response.code} ${e.item.name}`)
+  t.strictSame(statuses.slice(0, 8), ['200 Get JSON Web Key Set', '200 Create API key', '200 List API keys', '200 Verify API key', '200 Get API key', '200 Update API key', '200 Regenerate API key', '200 Delete API key'], 'every operation answered 2xx with the contract\'s examples')
+  t.ok(statuses.slice(8, 15).every(s => s.startsWith('401 ') && s.endsWith('[Without credentials]')), '401 without credentials')
+  t.ok(statuses.slice(15, 22).every(s => s.startsWith('404 ') && s.endsWith('[Missing project]')), '404 for a missing project')
+  t.ok(statuses.slice(22).every(s => s.startsWith('404 ') && s.endsWith('[Missing key]')), '404 for a missing key')
+  t.comment(`Portman + newman on the served contract: ${stats.assertions.total} assertions, ${stats.assertions.failed} failed (${stats.requests.total} requests; portman ${served.portman.ms} ms, newman ${served.newman.ms} ms)`)
+})
+
+t.test('after the run the demo key still manages keys, and the key Portman created is gone', async t => {
+  const read = await demoCall(served.url)
+  t.equal(read.status, 200)
+  t.match(read.json, { key: { id: 'key_demo', label: 'Renamed from the docs', roles: 'admin,read' } }, 'the PATCH example kept admin')
+  const list = await fetch(`${served.url}/project/proj_demo/key`, { headers: { authorization: `Bearer ${DEMO_KEY_SECRET}` } })
+  t.equal(list.status, 200)
+  t.strictSame(((await list.json()) as { data: Array<{ id: string }> }).data.map(key => key.id), ['key_demo'], 'created, regenerated, then deleted')
+})
+
+t.test('the same tools on the base file alone fail, as the issue found: the seed states too little', async t => {
+  const { stats } = base.report.run
+  t.equal(stats.assertions.total, served.report.run.stats.assertions.total, 'the same number of assertions')
+  t.ok(stats.assertions.failed > 0, `${stats.assertions.failed} of ${stats.assertions.total} fail`)
+  t.not(base.newman.code, 0, 'newman exits non-zero')
+  t.ok(failures(base.report).some(f => f.includes('[PATCH]::/project/:id/key/:key_id - Status code is 2xx')), 'PATCH without the contract\'s examples is not answered 2xx')
+  t.comment(`Portman + newman on the base file: ${stats.assertions.total} assertions, ${stats.assertions.failed} failed`)
+})
