@@ -1,10 +1,10 @@
 // Swagger UI in a real browser: Debian's chromium, driven by playwright-core, against the app listening on a port.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { parse } from 'yaml'
-import { chromium } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
 import { build, SECRETS } from '../helper.js'
 import { servedContractPath } from '../../src/paths.js'
 import { DEMO_KEY_SECRET } from '../../src/services/demo.js'
@@ -16,18 +16,28 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const contract = parse(readFileSync(servedContractPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> }
 const OPERATIONS = Object.entries(contract.paths).flatMap(([path, item]) => Object.keys(item).map(method => `${method.toUpperCase()} ${path}`)).sort()
 const PATCH_PATH = '/project/{id}/key/{key_id}'
+// Generous: Swagger UI renders in a browser that shares two cores with the rest of the suite.
+const STEP_TIMEOUT_MS = 30_000
+
+// One browser for the file, a fresh context (cookies, storage) for each test. CI installs chromium (.ci/run);
+// a missing browser is a broken setup, not a reason to skip.
+const browser = existsSync(CHROMIUM) ? await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: STEP_TIMEOUT_MS }) : undefined
+t.teardown(() => browser?.close())
+
+async function newPage (t: Test): Promise<Page> {
+  const context = await browser!.newContext()
+  t.teardown(() => context.close())
+  context.setDefaultTimeout(STEP_TIMEOUT_MS)
+  return await context.newPage()
+}
 
 t.test('Swagger UI lists every operation, and Try it out on the PATCH with a bearer token updates the key', async t => {
-  // CI installs chromium (.ci/run); a missing browser is a broken setup, not a reason to skip.
-  if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`)
+  if (browser === undefined) return t.fail(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`)
   const { app, row } = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
-  const context = await chromium.launchPersistentContext(join(t.testdir(), 'profile'), { executablePath: CHROMIUM, args: ARGS, timeout: 15_000 })
-  t.teardown(() => context.close())
-  context.setDefaultTimeout(10_000)
-  const page = context.pages()[0] ?? await context.newPage()
+  const page = await newPage(t)
   const elsewhere: string[] = []
   page.on('request', request => { if (!request.url().startsWith(`${origin}/`) && !request.url().startsWith('data:')) elsewhere.push(request.url()) })
 
@@ -66,16 +76,13 @@ t.test('Swagger UI lists every operation, and Try it out on the PATCH with a bea
 })
 
 t.test('every Try it out, executed in order with its prefilled values, answers as the contract says and leaves the demo key usable', async t => {
-  if (!existsSync(CHROMIUM)) return t.fail(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`)
+  if (browser === undefined) return t.fail(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`)
   // The demo data, as npm start loads it on a fresh database.
   const { app, row, rows } = await build(t, { fixture: undefined, demo: true })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
-  const context = await chromium.launchPersistentContext(join(t.testdir(), 'profile'), { executablePath: CHROMIUM, args: ARGS, timeout: 15_000 })
-  t.teardown(() => context.close())
-  context.setDefaultTimeout(10_000)
-  const page = context.pages()[0] ?? await context.newPage()
+  const page = await newPage(t)
   await page.goto(`${origin}/docs`)
   await page.locator('.opblock').first().waitFor()
 

@@ -21,7 +21,8 @@ const PRISM_BIN = join(dirname(PRISM_PACKAGE), (JSON.parse(readFileSync(PRISM_PA
 /** Where Prism's problem documents point their `type`, e.g. `https://stoplight.io/prism/errors#VIOLATIONS`. */
 export const PRISM_ERRORS = 'https://stoplight.io/prism/errors#'
 
-const START_TIMEOUT_MS = 15_000
+// Generous: on a busy 2-core machine (npm test runs four files at once) a start can take many times its usual second.
+const START_TIMEOUT_MS = 60_000
 const REQUEST_TIMEOUT_MS = 5_000
 
 export type Teardown = (fn: () => unknown) => void
