@@ -1,7 +1,6 @@
 // A typed client of basic-admin-mock: types generated from the contract the server serves, every operation called
-// with openapi-fetch. Make the types beside this file, then compile it with `strict` and run it:
-//   npx openapi-typescript http://localhost:3003/openapi.json -o basic-admin.d.ts
-// npm test does exactly that against a running server (test/contract/typed-consumer.test.ts).
+// with openapi-fetch. docs/contract.md gives the commands that make the types beside this file, compile it with
+// `strict` and run it; npm test runs them against a server of its own (test/contract/typed-consumer.test.ts).
 import createClient from 'openapi-fetch'
 import type { paths } from './basic-admin.js'
 

@@ -3,12 +3,9 @@
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { binOf, demoCall, DEMO_KEY_SECRET, ROOT, runNode, startDemoServer, type Run } from './tools.js'
+import { demoCall, DEMO_KEY_SECRET, runRecipe, startDemoServer } from './tools.js'
 
-const PORTMAN = binOf('@apideck/portman', 'portman')
-const NEWMAN = binOf('newman', 'newman')
-// Which tests Portman generates, and the ids it sends: credentials come from PORTMAN_BEARER_TOKEN, nothing else is hand-written.
-const CONFIG = join(ROOT, 'test', 'contract', 'portman', 'portman-config.json')
+const FILES = ['test/contract/portman/portman-config.json']
 
 interface NewmanReport {
   run: {
@@ -18,27 +15,20 @@ interface NewmanReport {
   }
 }
 
-/** portman (-u for the served document, -l for a file) writes a collection, then newman runs it with a JSON report. */
-async function portmanThenNewman (dir: string, spec: string[], baseUrl: string): Promise<{ portman: Run, newman: Run, report: NewmanReport }> {
-  const collection = join(dir, 'collection.postman.json')
-  const portman = await runNode(PORTMAN, [...spec, '--baseUrl', baseUrl, '--portmanConfigFile', CONFIG, '--output', collection], { cwd: dir, env: { PORTMAN_BEARER_TOKEN: DEMO_KEY_SECRET } })
-  if (portman.code !== 0) throw new Error(`portman exited ${portman.code}: ${portman.stdout} ${portman.stderr}`)
-  const json = join(dir, 'newman-report.json')
-  const newman = await runNode(NEWMAN, ['run', collection, '--reporters', 'cli,json', '--reporter-json-export', json, '--color', 'off'], { cwd: dir })
-  if (!existsSync(json)) throw new Error(`newman wrote no report (exit ${newman.code}): ${newman.stdout} ${newman.stderr}`)
-  return { portman, newman, report: JSON.parse(readFileSync(json, 'utf8')) as NewmanReport }
-}
-
+// The recipe of docs/contract.md as written: portman (its CLI, -u the served document) writes the collection, newman runs it.
 const dir = t.testdir()
 const { url } = await startDemoServer(fn => { t.teardown(fn) }, dir)
-const served = { url, ...await portmanThenNewman(dir, ['--url', `${url}/openapi.json`], url) }
+const run = await runRecipe('contract-portman', dir, url, FILES)
+const reportFile = join(dir, 'newman-report.json')
+if (!existsSync(reportFile)) throw new Error(`the recipe wrote no newman report (exit ${run.code}): ${run.stdout} ${run.stderr}`)
+const served = { url, run, report: JSON.parse(readFileSync(reportFile, 'utf8')) as NewmanReport }
 
 const failures = (report: NewmanReport): string[] => report.run.failures.map(f => `${f.source.name}: ${f.error.test ?? ''} ${f.error.message}`)
 
 t.test('newman runs every Portman contract and variation test of the served contract without a failure', async t => {
   const { stats, executions } = served.report.run
   t.strictSame(failures(served.report), [], 'no failed assertion')
-  t.equal(served.newman.code, 0, 'newman exits 0')
+  t.equal(served.run.code, 0, 'the recipe (portman, then newman) exits 0')
   // 8 operations x 4 checks; 401 without credentials and 404 for a missing project on the 7 under /project; 404 for a missing key on the 4 that take one.
   t.equal(stats.assertions.total, 8 * 4 + 7 * 4 + 7 * 4 + 4 * 4, 'status, content type, JSON body and schema for each request')
   t.equal(stats.requests.total, 26)
@@ -47,7 +37,7 @@ t.test('newman runs every Portman contract and variation test of the served cont
   t.ok(statuses.slice(8, 15).every(s => s.startsWith('401 ') && s.endsWith('[Without credentials]')), '401 without credentials')
   t.ok(statuses.slice(15, 22).every(s => s.startsWith('404 ') && s.endsWith('[Missing project]')), '404 for a missing project')
   t.ok(statuses.slice(22).every(s => s.startsWith('404 ') && s.endsWith('[Missing key]')), '404 for a missing key')
-  t.comment(`Portman + newman on the served contract: ${stats.assertions.total} assertions, ${stats.assertions.failed} failed (${stats.requests.total} requests; portman ${served.portman.ms} ms, newman ${served.newman.ms} ms)`)
+  t.comment(`Portman + newman on the served contract: ${stats.assertions.total} assertions, ${stats.assertions.failed} failed (${stats.requests.total} requests; recipe ${served.run.ms} ms)`)
 })
 
 t.test('after the run the demo key still manages keys, and the key Portman created is gone', async t => {
@@ -65,7 +55,7 @@ t.test('after the run the demo key still manages keys, and the key Portman creat
 t.test("the generated schema checks are the served contract's: required fields listed, objects closed", async t => {
   interface Item { name: string, item?: Item[], event?: Array<{ script: { exec: string[] } }> }
   const items = (list: Item[]): Item[] => list.flatMap(item => item.item === undefined ? [item] : items(item.item))
-  const collection = JSON.parse(readFileSync(join(dir, 'collection.postman.json'), 'utf8')) as { item: Item[] }
+  const collection = JSON.parse(readFileSync(join(dir, 'basic-admin.postman.json'), 'utf8')) as { item: Item[] }
   const script = items(collection.item).find(item => item.name === 'Update API key')?.event?.map(e => e.script.exec.join('\n')).join('\n') ?? ''
   const declared = /^const schema = (\{.*\})$/m.exec(script)
   t.ok(declared, 'the PATCH request checks its answer against a schema')

@@ -1,7 +1,7 @@
 // Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
 // running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEMO_KEY_SECRET } from '../../src/services/demo.js'
@@ -31,9 +31,14 @@ export interface Run { code: number | null, stdout: string, stderr: string, ms: 
 
 /** Runs `node file ...args` to its end in `cwd`; resolves with what it printed, whatever its exit code. */
 export function runNode (file: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
+  return runCommand(process.execPath, ['--no-deprecation', file, ...args], options)
+}
+
+function runCommand (command: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
   const started = Date.now()
+  const file = `${command} ${args.join(' ')}`.slice(0, 200)
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-deprecation', file, ...args], {
+    const child = spawn(command, args, {
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? options.cwd, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe']
@@ -44,7 +49,7 @@ export function runNode (file: string, args: string[], options: { cwd: string, e
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${file} ${args.join(' ')} did not finish within ${TOOL_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`))
+      reject(new Error(`${file} did not finish within ${TOOL_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`))
     }, TOOL_TIMEOUT_MS)
     child.on('error', reject)
     child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }) })
@@ -59,4 +64,28 @@ export async function demoCall (url: string, method: 'GET' | 'PATCH' = 'GET', bo
     ...(body === undefined ? {} : { body: JSON.stringify(body) })
   })
   return { status: res.status, json: await res.json() }
+}
+
+const DOC = join(ROOT, 'docs', 'contract.md')
+// The address the recipes name: the contract's development server, where `npm start` listens.
+const DOCUMENTED_URL = 'http://localhost:3003'
+
+/** The fenced block right after `<!-- recipe: NAME -->` in docs/contract.md, as a user would paste it. */
+export function recipe (name: string): string {
+  const match = new RegExp(`^<!-- recipe: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(readFileSync(DOC, 'utf8'))
+  if (match === null) throw new Error(`docs/contract.md has no recipe ${name}`)
+  return match[1]!
+}
+
+/**
+ * Runs a recipe of docs/contract.md with bash in `cwd`, a scratch folder holding copies of the repository files it
+ * names, with the server at `url` in place of localhost:3003. npx finds the tools in this package's node_modules
+ * (the folder lies inside it) and is told never to download one.
+ */
+export async function runRecipe (name: string, cwd: string, url: string, files: string[]): Promise<Run> {
+  for (const file of files) cpSync(join(ROOT, file), join(cwd, file), { recursive: true })
+  const script = recipe(name).replaceAll(DOCUMENTED_URL, url)
+  return await runCommand('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, npm_config_yes: 'false', npm_config_update_notifier: 'false', npm_config_fund: 'false' }
+  })
 }

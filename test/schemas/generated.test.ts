@@ -5,6 +5,7 @@ import { parse } from 'yaml'
 import { applyOverlay, contractPath, generateAll, generateSchemas, outputDir, overlayPath, root, servedContractPath } from '../../scripts/generate-schemas.js'
 import { DEMO_KEY_SECRET } from '../../src/services/demo.js'
 import { build } from '../helper.js'
+import { runRecipe } from '../contract/tools.js'
 
 type Schema = { type?: string, properties?: Record<string, Schema>, items?: Schema, required?: string[], additionalProperties?: unknown }
 type Operation = { operationId?: string, tags?: string[], parameters?: Array<{ name: string, example?: unknown }>, requestBody?: { required?: boolean, content: Record<string, { schema: Schema, example?: unknown }> }, responses: Record<string, { content: Record<string, { schema: Schema }> }> }
@@ -42,6 +43,13 @@ t.test('applying the overlay fails on an action that changes nothing, or on anot
     { message: 'overlay actions that changed nothing: $.paths[\'/nope\']' })
   await t.rejects(applyOverlay(base, 'overlay: 1.1.0\ninfo: {title: x, version: 1}\nactions: []\n'), { message: 'the overlay must be an Overlay 1.0.0 document, not 1.1.0' })
   t.match(readFileSync(overlayPath, 'utf8'), /^overlay: 1\.0\.0$/m)
+})
+
+t.test('the openapi-format command docs/contract.md gives makes the same served document', async t => {
+  const dir = t.testdir()
+  const run = await runRecipe('contract-apply-overlay', dir, 'http://unused', ['openapi/basic-admin.yaml', 'openapi/basic-admin.overlay.yaml'])
+  t.equal(run.code, 0, `openapi-format exits 0: ${run.stderr}`)
+  t.strictSame(parse(readFileSync(join(dir, 'basic-admin.served.yaml'), 'utf8')), served)
 })
 
 // The seed of the shared contract sits beside the clone (as in CI); the copy here must stay verbatim.
