@@ -23,7 +23,8 @@ export const PRISM_ERRORS = 'https://stoplight.io/prism/errors#'
 
 // Generous: on a busy 2-core machine (npm test runs four files at once) a start can take many times its usual second.
 const START_TIMEOUT_MS = 60_000
-const REQUEST_TIMEOUT_MS = 5_000
+// Generous for the same reason: a timeout here means a request went unanswered, not that it was slow.
+const REQUEST_TIMEOUT_MS = 30_000
 
 export type Teardown = (fn: () => unknown) => void
 
