@@ -1,7 +1,7 @@
 // Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
 // running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
 import { spawn } from 'node:child_process'
-import { cpSync, readFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEMO_KEY_SECRET } from '../../src/services/demo.js'
@@ -66,15 +66,22 @@ export async function demoCall (url: string, method: 'GET' | 'PATCH' = 'GET', bo
   return { status: res.status, json: await res.json() }
 }
 
-const DOC = join(ROOT, 'docs', 'contract.md')
 // The address the recipes name: the contract's development server, where `npm start` listens.
 const DOCUMENTED_URL = 'http://localhost:3003'
 
-/** The fenced block right after `<!-- recipe: NAME -->` in docs/contract.md, as a user would paste it. */
+/**
+ * The fenced block right after `<!-- recipe: NAME -->`, as a user would paste it, from docs/contract.md; a block of
+ * the same name in README.md or another docs/*.md page must say exactly the same, so no copy drifts untested.
+ */
 export function recipe (name: string): string {
-  const match = new RegExp(`^<!-- recipe: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)^\`\`\`$`, 'm').exec(readFileSync(DOC, 'utf8'))
-  if (match === null) throw new Error(`docs/contract.md has no recipe ${name}`)
-  return match[1]!
+  const pattern = new RegExp(`^<!-- recipe: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)^\`\`\`$`, 'gm')
+  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter(page => page.endsWith('.md')).map(page => `docs/${page}`)]
+  const found = pages.flatMap(page => [...readFileSync(join(ROOT, page), 'utf8').matchAll(pattern)].map(match => ({ page, block: match[1]! })))
+  const own = found.find(({ page }) => page === 'docs/contract.md')
+  if (own === undefined) throw new Error(`docs/contract.md has no recipe ${name}`)
+  const differing = found.filter(({ block }) => block !== own.block).map(({ page }) => page)
+  if (differing.length > 0) throw new Error(`recipe ${name} in ${differing.join(', ')} differs from docs/contract.md's`)
+  return own.block
 }
 
 /**
