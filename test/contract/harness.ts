@@ -52,6 +52,10 @@ export function spawnProc (teardown: Teardown, args: string[], env: Record<strin
     await closedPromise
   }
   teardown(stop)
+  // A test file that fails at its top level exits without teardowns: the child must not outlive it.
+  const orphan = (): void => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') }
+  process.once('exit', orphan)
+  child.once('close', () => process.off('exit', orphan))
 
   return {
     child,
