@@ -1,5 +1,7 @@
-// The body rules of docs/api.md, "Request bodies" that a JSON schema cannot express
-// (trimming, de-duplication); each failure names the problem.
+// The body rules of docs/api.md, "Request bodies". Over HTTP the contract's schemas (openapi/basic-admin.overlay.yaml)
+// refuse most bad values first; only what JSON Schema cannot say is left to these alone: trimming, dropping
+// duplicate roles, at most 32 distinct roles, lone surrogates. They still check everything, for the input no
+// HTTP schema sees (fixtures, the CLI, startMockServer) and to word the 400 when a schema pattern refused.
 
 export const MAX_LABEL_LENGTH = 255
 export const MAX_ROLES = 32
@@ -33,6 +35,20 @@ export function normaliseRoles (roles: string): string {
   }
   if (seen.size > MAX_ROLES) throw new RuleError(`roles must list at most ${MAX_ROLES} distinct roles (got ${seen.size})`)
   return [...seen].join(',')
+}
+
+const EXPLAINED: Record<string, (value: string) => string> = { label: normaliseLabel, roles: normaliseRoles }
+
+/** The sentence the rules give for a body field's value (`label`, `roles`), or undefined when they accept it. */
+export function explainRule (field: string, value: string): string | undefined {
+  const rule = EXPLAINED[field]
+  try {
+    rule?.(value)
+    return undefined
+  } catch (error) {
+    if (error instanceof RuleError) return error.message
+    throw error
+  }
 }
 
 /** Path ids the store could hold; anything else is answered as not found. */

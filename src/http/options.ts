@@ -42,7 +42,7 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'
       const given = request.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) && redact.text(given) === given ? given : randomUUID()
     },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, verbose: true } },
     schemaErrorFormatter: formatSchemaErrors,
     clientErrorHandler,
     // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
