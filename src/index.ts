@@ -1,5 +1,5 @@
 // The package's programmatic entry: the mock server in-process (a consumer's tests), or the app itself (embedding).
-export { startMockServer, type CreatedKey, type MockServer, type MockServerOptions } from './mock-server.js'
+export { startMockServer, type CoverageReport, type CreatedKey, type JournalEntry, type MockServer, type MockServerOptions, type RequestFilter } from './mock-server.js'
 export { buildApp, type AppOptions } from './app.js'
 export { loadConfig, ConfigError, type Config } from './config.js'
 export { parseFixture, type Fixture } from './domain/fixture.js'

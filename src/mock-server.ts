@@ -6,10 +6,13 @@ import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
 import { SYSTEM } from './domain/credential.js'
 import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
-import type { Refusal } from './domain/refusal.js'
+import type { Outcome, Refusal } from './domain/refusal.js'
+import { coverageReport, type CoverageReport } from './operations/coverage.js'
 import { createKeyNow, type CreatedKey } from './operations/create-key.js'
+import { countRequests, DEFAULT_NAMESPACE, findRequests, type Home, type JournalEntry, type RequestFilter } from './operations/requests.js'
 import { resetToSeed } from './operations/seed.js'
 import { mintToken } from './operations/tokens.js'
+import { CONTRACT_OPERATIONS, OPERATION_IDS } from './plugins/coverage.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -32,7 +35,7 @@ export interface MockServerOptions {
   logLevel?: Config['LOG_LEVEL']
 }
 
-export type { CreatedKey }
+export type { CoverageReport, CreatedKey, JournalEntry, RequestFilter }
 
 export interface MockServer {
   /** e.g. http://127.0.0.1:41234, no trailing slash */
@@ -46,6 +49,12 @@ export interface MockServer {
   token: (userId: string, options?: { alg?: 'HS256' | 'RS256', expiresIn?: string }) => string
   /** A new API key in an existing project; label and roles follow the API's body rules. */
   createKey: (projectId: string, label: string, roles: string) => CreatedKey
+  /** The answered requests that match (GET /__admin/requests), oldest first, at most the journal's size. */
+  requests: (filter?: RequestFilter) => JournalEntry[]
+  /** How many answered requests match (GET /__admin/requests/count). */
+  count: (filter?: RequestFilter) => number
+  /** What the requests since the start or the last reset exercised of the contract (GET /__admin/coverage). */
+  coverage: () => CoverageReport
 }
 
 const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel']
@@ -66,6 +75,12 @@ const typeError = (refusal: Refusal): TypeError => new TypeError(refusal.kind ==
   ? (refusal.field === undefined ? refusal.message : `${refusal.field} ${refusal.message}`)
   : refusal.kind === 'not-visible' ? 'unknown project' : refusal.kind)
 
+/** An outcome's value, or its refusal as this API's TypeError. */
+function valueOr<T> (outcome: Outcome<T>): T {
+  if (!outcome.ok) throw typeError(outcome.refusal)
+  return outcome.value
+}
+
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
   checkOptionNames(options)
@@ -81,7 +96,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const config = loadConfig(env)
   // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
   const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture === undefined ? undefined : checkFixture(options.fixture)
-  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined })
+  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true })
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   } catch (error) {
@@ -91,6 +106,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const host = options.host ?? '127.0.0.1'
+  // In-process calls come from the default namespace.
+  const home = (): Home => ({ world: app.world, namespace: DEFAULT_NAMESPACE })
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
@@ -105,6 +122,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       const created = createKeyNow(app.world, SYSTEM, { projectId, label, roles })
       if (!created.ok) throw created.refusal.kind === 'not-visible' ? new TypeError(`unknown project ${JSON.stringify(projectId)}`) : typeError(created.refusal)
       return created.value
-    }
+    },
+    // Copies: the caller may change what it gets without changing the journal.
+    requests: (filter = {}) => structuredClone(valueOr(findRequests(home(), filter, OPERATION_IDS))),
+    count: (filter = {}) => valueOr(countRequests(home(), filter, OPERATION_IDS)),
+    coverage: () => coverageReport(app.world, DEFAULT_NAMESPACE, CONTRACT_OPERATIONS)
   }
 }

@@ -76,6 +76,7 @@ export async function resetToSeed (world: World): Promise<{ created: number }> {
 function resetNow (world: World): number {
   world.emptyTables()
   world.clock.reset?.()
+  world.coverage.clear(new Date().toISOString())
   const fixture = seedFixture(world)
   return fixture === undefined ? 0 : named(world.seed.source, fixture, world)
 }

@@ -1,5 +1,6 @@
 // Every answered request goes into its world's journal (GET /__admin/requests), but the control plane's own: by
-// identity, never by credential, with the path and body blanked (src/domain/redact.ts). Only with ADMIN_TOKEN.
+// identity, never by credential, with the path and body blanked (src/domain/redact.ts), under the operationId the
+// coverage plugin gave its route. Only with ADMIN_TOKEN, or in-process.
 import fp from 'fastify-plugin'
 import type { Redactor } from '../domain/redact.js'
 
@@ -17,11 +18,12 @@ export function isControlPlane (url: string): boolean {
 
 export default fp<{ redact: Redactor }>(async function journalPlugin (app, options) {
   app.addHook('onResponse', (request, reply, done) => {
-    const routed = request.routeOptions.config as { controlPlane?: boolean } | undefined
+    const routed = request.routeOptions.config as { controlPlane?: boolean, operationId?: string } | undefined
     if (routed?.controlPlane === true || isControlPlane(request.url)) return done()
     request.world.journal.add({
       time: new Date().toISOString(),
       request_id: request.id,
+      operation: routed?.operationId ?? null,
       method: request.method,
       path: options.redact.url(request.url.split('?')[0]!),
       status: reply.statusCode,
@@ -30,4 +32,4 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
     })
     done()
   })
-}, { name: 'journal', dependencies: ['world'] })
+}, { name: 'journal', dependencies: ['world', 'coverage'] })

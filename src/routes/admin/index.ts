@@ -7,8 +7,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseBearer } from '../../domain/credential.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
+import { clearCoverage, coverageReport } from '../../operations/coverage.js'
+import { countRequests, DEFAULT_NAMESPACE, FILTERS, findRequests, type Home, type RequestFilter } from '../../operations/requests.js'
 import { loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
+import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
 import { CONTROL_PLANE } from '../../plugins/journal.js'
 
 export interface AdminOptions { token: string }
@@ -17,6 +20,12 @@ export interface AdminOptions { token: string }
 const FIXTURE_BODY_LIMIT = 1024 * 1024
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+/** The asker's world and namespace: the one X-Mock-Namespace names, the default one without it. */
+const home = (request: FastifyRequest): Home => {
+  const named = request.headers['x-mock-namespace']
+  return { world: request.world, namespace: typeof named === 'string' ? named : DEFAULT_NAMESPACE }
+}
 
 const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
   const expected = digest(options.token)
@@ -46,23 +55,31 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     }
   })
 
-  app.get('/requests', {
-    config,
-    schema: {
-      ...schema,
-      querystring: Type.Object({
-        path: Type.Optional(Type.String({ minLength: 1 })),
-        status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' }))
-      }, { additionalProperties: false })
-    }
-  }, async (request) => {
-    const { path, status } = request.query
-    return { requests: request.world.journal.entries({ path, status: status === undefined ? undefined : Number(status) }) }
+  // The verification filters (docs/coverage.md): only their names here; the operation checks their values.
+  const filters = Type.Object(Object.fromEntries(FILTERS.map(name => [name, Type.Optional(Type.String())])), { additionalProperties: false })
+
+  app.get('/requests', { config, schema: { ...schema, querystring: filters } }, async (request) => {
+    return { requests: valueOf(findRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
+  })
+
+  app.get('/requests/count', { config, schema: { ...schema, querystring: filters } }, async (request) => {
+    return { count: valueOf(countRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
   })
 
   app.delete('/requests', { config, schema }, async (request) => {
     request.world.journal.clear()
     return { requests: [] }
+  })
+
+  app.get('/coverage', { config, schema }, async (request) => {
+    const { world, namespace } = home(request)
+    return coverageReport(world, namespace, CONTRACT_OPERATIONS)
+  })
+
+  app.delete('/coverage', { config, schema }, async (request) => {
+    const { world, namespace } = home(request)
+    clearCoverage(world)
+    return coverageReport(world, namespace, CONTRACT_OPERATIONS)
   })
 
   app.post('/tokens', {
