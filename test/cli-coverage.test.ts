@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'junit2json'
+import { CoverageError, coverageCommand } from '../src/coverage-command.js'
 import { packageRoot } from '../src/paths.js'
 import { ADMIN_TOKEN } from './answers.js'
 import { bearer, SECRETS } from './helper.js'
@@ -103,40 +104,40 @@ t.test('--namespace reads that namespace\'s report (X-Mock-Namespace)', async t 
   t.equal(JSON.parse(res.stdout).namespace, 'team-a')
 })
 
-t.test('each mistake is one line on stderr and exit 1, with nothing on stdout', async t => {
+t.test('each mistake is a CoverageError of one line, before anything is printed', async t => {
   const { url } = await exercised(t)
   // A server without ADMIN_TOKEN, which has no control plane at all.
   const { url: plain } = await listen(t)
-  // Started together, checked in order.
-  const runs: Array<[string[], string | RegExp, Promise<Result>]> = []
+  // A port nothing listens on: the connection is refused.
+  const { url: gone, app } = await listen(t)
+  await app.close()
   for (const [args, env, line] of [
     [[], { ADMIN_TOKEN }, '--url must be the server\'s http(s) address, e.g. http://127.0.0.1:3003 (got "")'],
     [['--url', 'localhost:3003'], { ADMIN_TOKEN }, '--url must be the server\'s http(s) address, e.g. http://127.0.0.1:3003 (got "localhost:3003")'],
     [['--url', url, '--format', 'html'], { ADMIN_TOKEN }, '--format must be one of text, markdown, json, junit (got "html")'],
     [['--url', url, '--min', 'most'], { ADMIN_TOKEN }, '--min must be a percentage from 0 to 100 (got "most")'],
     [['--url', url, '--min', '101'], { ADMIN_TOKEN }, '--min must be a percentage from 0 to 100 (got "101")'],
+    [['--url', url, '--min', ''], { ADMIN_TOKEN }, '--min must be a percentage from 0 to 100 (got "")'],
     [['--url', url, '--namespace', 'a b'], { ADMIN_TOKEN }, '--namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got "a b")'],
     [['--url', url], {}, 'coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token'],
     [['--url', url, '--admin-token', 'not-the-admin-token-0123'], {}, `${url}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`],
     [['--url', plain], { ADMIN_TOKEN }, `${plain}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`],
+    [['--url', gone], { ADMIN_TOKEN }, `cannot reach ${gone}/__admin/coverage: ECONNREFUSED`],
     [['--url', url, '--require', 'updateApiKey:418'], { ADMIN_TOKEN }, '--require updateApiKey:418: updateApiKey lists no status "418" (it lists 200, 400, 401, 404)'],
-    [['--url', url, 'extra'], { ADMIN_TOKEN }, 'coverage takes no argument "extra" (see basic-admin-mock coverage --help)'],
-    [['--url', url, '--verbose'], { ADMIN_TOKEN }, /^Unknown option '--verbose'/]
-  ] as Array<[string[], Record<string, string>, string | RegExp]>) {
-    runs.push([args, line, coverage(args, env)])
+    [['--url', url, 'extra'], { ADMIN_TOKEN }, 'coverage takes no argument "extra" (see basic-admin-mock coverage --help)']
+  ] as Array<[string[], Record<string, string>, string]>) {
+    const printed: string[] = []
+    await t.rejects(coverageCommand(args, env, text => printed.push(text)), new CoverageError(line), args.join(' '))
+    t.strictSame(printed, [], args.join(' '))
   }
-  for (const [args, line, run] of runs) {
-    const res = await run
-    t.equal(res.code, 1, args.join(' '))
-    t.equal(res.stdout, '', args.join(' '))
-    if (typeof line === 'string') t.equal(res.stderr, `basic-admin-mock: ${line}\n`, args.join(' '))
-    else t.match(res.stderr.replace(/^basic-admin-mock: /, ''), line, args.join(' '))
-  }
-  // A port nothing listens on: the connection is refused.
-  const { url: gone, app } = await listen(t)
-  await app.close()
-  const refused = await coverage(['--url', gone])
-  t.strictSame(refused, { code: 1, stdout: '', stderr: `basic-admin-mock: cannot reach ${gone}/__admin/coverage: ECONNREFUSED\n` })
+})
+
+t.test('as a process, a mistake is that line on stderr and exit 1, an unknown option too, with nothing on stdout', async t => {
+  const { url } = await exercised(t)
+  const [noToken, unknown] = await Promise.all([coverage(['--url', url], {}), coverage(['--url', url, '--verbose'])])
+  t.strictSame(noToken, { code: 1, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token\n' })
+  t.strictSame({ code: unknown.code, stdout: unknown.stdout }, { code: 1, stdout: '' })
+  t.match(unknown.stderr, /^basic-admin-mock: Unknown option '--verbose'[^\n]*\n$/)
 })
 
 t.test('--help prints the command\'s usage and exits 0; the CLI\'s --help lists the command', async t => {
