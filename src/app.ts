@@ -6,6 +6,7 @@ import type { Fixture } from './domain/fixture.js'
 import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
 import { seedOnStart } from './operations/seed.js'
 import checkpointerPlugin from './plugins/checkpointer.js'
+import coveragePlugin from './plugins/coverage.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
 import faultsPlugin from './plugins/faults.js'
@@ -36,6 +37,8 @@ export interface AppOptions {
   logger?: boolean
   /** The logger of fastifyOptions, writing its lines here instead of stdout. */
   logStream?: LogStream
+  /** Keep the journal and coverage counts even without ADMIN_TOKEN (startMockServer reads them in-process). */
+  record?: boolean
 }
 
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
@@ -85,8 +88,12 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(jsonBodyPlugin)
     await app.register(checkpointerPlugin)
     await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
-    if (config.ADMIN_TOKEN !== undefined) {
+    if (config.ADMIN_TOKEN !== undefined || options.record === true) {
+      await app.register(coveragePlugin)
       await app.register(journalPlugin, { redact })
+    }
+    if (config.ADMIN_TOKEN !== undefined) {
+      // Faults and Prefer exist only with the control plane.
       await app.register(faultsPlugin)
       await app.register(controlPlane, { token: config.ADMIN_TOKEN })
     }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
+import { CoverageError, coverageCommand } from './coverage-command.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
 import { systemClock } from './domain/clock.js'
 import { SYSTEM } from './domain/credential.js'
@@ -23,6 +24,9 @@ Commands:
                                           print a user JWT the server accepts
   key create --project ID --label L --roles R
                                           create an API key and print its secret once
+  coverage --url URL [--format F] [--require CASES] [--min PERCENT]
+                                          print what a running server's requests exercised
+                                          of the contract (coverage --help: every option)
 
 Settings (environment variable or flag):
 ${SETTINGS.map(s => `  ${s.padEnd(21)} --${flagName(s)}`).join('\n')}
@@ -71,6 +75,8 @@ function usageError (refusal: Refusal): UsageError {
 }
 
 async function run (argv: string[]): Promise<void> {
+  // A client of a running server: its own options, none of the server's settings.
+  if (argv[0] === 'coverage') return await coverageCommand(argv.slice(1), process.env, text => process.stdout.write(text))
   const { values, positionals } = parse(argv)
   if (values.help === true || positionals[0] === 'help') {
     process.stdout.write(USAGE)
@@ -128,7 +134,7 @@ async function run (argv: string[]): Promise<void> {
   }
 }
 
-const EXPECTED = [UsageError, ConfigError, FixtureError, MigrationError, RuleError, SigningKeyError]
+const EXPECTED = [UsageError, ConfigError, CoverageError, FixtureError, MigrationError, RuleError, SigningKeyError]
 
 run(process.argv.slice(2)).catch((error: unknown) => {
   const known = EXPECTED.some(type => error instanceof type) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true

@@ -7,13 +7,16 @@ import { loadConfig, type Config } from './config.js'
 import { Value } from '@sinclair/typebox/value'
 import { SYSTEM } from './domain/credential.js'
 import { faultRuleProblem, FaultRuleSchema, type FaultRule, type StoredFault } from './domain/faults.js'
-import { namespaceNameProblem } from './domain/namespace.js'
+import { DEFAULT_NAMESPACE, namespaceNameProblem } from './domain/namespace.js'
 import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
-import type { Refusal } from './domain/refusal.js'
+import type { Outcome, Refusal } from './domain/refusal.js'
+import { coverageReport, type CoverageReport } from './operations/coverage.js'
 import { createKeyNow, type CreatedKey } from './operations/create-key.js'
+import { countRequests, findRequests, type Home, type JournalEntry, type RequestFilter } from './operations/requests.js'
 import { resetToSeed } from './operations/seed.js'
 import { mintToken } from './operations/tokens.js'
 import type { World } from './world.js'
+import { CONTRACT_OPERATIONS, OPERATION_IDS } from './plugins/coverage.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -40,7 +43,7 @@ export interface MockServerOptions {
   namespaceLimit?: number
 }
 
-export type { CreatedKey, FaultRule, StoredFault }
+export type { CoverageReport, CreatedKey, FaultRule, JournalEntry, RequestFilter, StoredFault }
 
 /** One namespace's isolated world (README "Parallel suites"): send `headers` with each request to act in it. */
 export interface MockNamespace {
@@ -77,6 +80,12 @@ export interface MockServer {
   namespace: (name: string) => MockNamespace
   /** Fault rules; only with `adminToken` (faults exist only with the control plane). */
   faults: MockFaults
+  /** The answered requests that match (GET /__admin/requests), oldest first, at most the journal's size. */
+  requests: (filter?: RequestFilter) => JournalEntry[]
+  /** How many answered requests match (GET /__admin/requests/count). */
+  count: (filter?: RequestFilter) => number
+  /** What the requests since the start or the last reset exercised of the contract (GET /__admin/coverage). */
+  coverage: () => CoverageReport
 }
 
 const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit']
@@ -97,6 +106,12 @@ const typeError = (refusal: Refusal): TypeError => new TypeError(refusal.kind ==
   ? (refusal.field === undefined ? refusal.message : `${refusal.field} ${refusal.message}`)
   : refusal.kind === 'not-visible' ? 'unknown project' : refusal.kind)
 
+/** An outcome's value, or its refusal as this API's TypeError. */
+function valueOr<T> (outcome: Outcome<T>): T {
+  if (!outcome.ok) throw typeError(outcome.refusal)
+  return outcome.value
+}
+
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
   checkOptionNames(options)
@@ -114,7 +129,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const config = loadConfig(env)
   // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
   const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture === undefined ? undefined : checkFixture(options.fixture)
-  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined })
+  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true })
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
   } catch (error) {
@@ -144,6 +159,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     if (options.adminToken === undefined) throw new TypeError('faults exist only with the control plane: start the server with adminToken')
     return worldOf(namespace).faults
   }
+  // In-process calls come from the default namespace.
+  const home = (): Home => ({ world: app.world, namespace: DEFAULT_NAMESPACE, lookup: name => app.namespaces.find(name) })
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
@@ -162,6 +179,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
         return faultsOf(namespace).add(rule)
       },
       clear: (namespace) => { faultsOf(namespace).clear() }
-    }
+    },
+    // Copies: the caller may change what it gets without changing the journal.
+    requests: (filter = {}) => structuredClone(valueOr(findRequests(home(), filter, OPERATION_IDS))),
+    count: (filter = {}) => valueOr(countRequests(home(), filter, OPERATION_IDS)),
+    coverage: () => coverageReport(app.world, DEFAULT_NAMESPACE, CONTRACT_OPERATIONS)
   }
 }

@@ -43,6 +43,9 @@ export function createNamespaces (options: NamespacesOptions) {
       return world
     },
 
+    /** The world of a name if it is open (the default one always is); never opens one. */
+    find: (name: string): World | undefined => name === DEFAULT_NAMESPACE ? defaultWorld : opened.get(name),
+
     /** The open worlds, the default one first. */
     list (): Array<{ name: string, world: World }> {
       return [{ name: DEFAULT_NAMESPACE, world: defaultWorld }, ...[...opened].map(([name, world]) => ({ name, world }))]

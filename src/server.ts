@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { acceptStragglers } from './plugins/shutdown.js'
 import { DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
 import { demoCurl } from './domain/demo.js'
 import { readFixtureFile } from './domain/fixture.js'
@@ -38,7 +39,8 @@ export async function serve (config: Config): Promise<FastifyInstance> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests')
     // Past the grace period, exit anyway: every answered write is already committed.
     setTimeout(() => { app.log.error('shutdown timed out'); process.exit(1) }, SHUTDOWN_GRACE_MS).unref()
-    app.close().then(() => process.exit(0), (error: unknown) => {
+    app.startDraining()
+    acceptStragglers(app.server).then(async () => await app.close()).then(() => process.exit(0), (error: unknown) => {
       app.log.error({ err: error }, 'shutdown failed')
       process.exit(1)
     })

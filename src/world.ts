@@ -11,6 +11,7 @@ import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './db/check
 import { emptyTables } from './db/reset.js'
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
+import { createCoverage, type Coverage } from './stores/coverage.js'
 import { createJournal, type Journal } from './stores/journal.js'
 import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
 import { createKeyStore, type KeyStore } from './stores/keys.js'
@@ -53,6 +54,8 @@ export interface World {
   journal: Journal
   /** The fault rules of this world's namespace (src/domain/faults.ts). */
   faults: Faults
+  /** What requests exercised of the contract, since the world opened or its last reset (docs/coverage.md). */
+  coverage: Coverage
   /** Runs work in this turn's write transaction, ordered after all work queued before (db/unit-of-work.ts). */
   transact: UnitOfWork['run']
   /** Runs work in a write transaction at once, for work outside a request (start-up, the CLI, in-process calls). */
@@ -97,6 +100,7 @@ export function openWorld (options: WorldOptions): World {
     memory: createKeyMemory(db, keys),
     journal: createJournal(options.journalSize),
     faults: createFaults(options.faultSeed ?? '', name),
+    coverage: createCoverage(new Date().toISOString()),
     transact: unitOfWork.run,
     transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
     emptyTables: (): string[] => emptyTables(db),

@@ -44,5 +44,6 @@ export function formatSchemaErrors (errors: FastifySchemaValidationError[], data
   } else {
     message = `${field === '' ? `The ${part}` : JSON.stringify(field)} ${error.message ?? 'is invalid'}`
   }
-  return new Error(message)
+  // The rule coverage counts it under: a label or roles value breaks that field's rule, whichever keyword caught it.
+  return Object.assign(new Error(message), { rule: explanation !== undefined ? field : `schema:${error.keyword}` })
 }

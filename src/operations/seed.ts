@@ -80,6 +80,7 @@ function resetNow (world: World): number {
   world.emptyTables()
   world.clock.reset?.()
   world.faults.clear(true)
+  world.coverage.clear(new Date().toISOString())
   const fixture = seedFixture(world)
   return fixture === undefined ? 0 : named(world.seed.source, fixture, world)
 }

@@ -7,10 +7,17 @@ import { BODY_LIMIT } from '../http/options.js'
 import type { Redactor } from '../domain/redact.js'
 import type { Refusal } from '../domain/refusal.js'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The refusal this request was answered with, for the coverage count (src/plugins/coverage.ts). */
+    refusal: Refusal | null
+  }
+}
+
 // Fastify's own transport errors, reworded as the contract's 400 (the JSON parser of plugins/json-body.ts words its own).
 function fromFastify (error: FastifyError, bodyLimit: number): Refused | undefined {
   if (error instanceof Refused) return error
-  if (error.validation !== undefined) return badRequest(`schema:${error.validation[0]?.keyword ?? 'invalid'}`, error.message)
+  if (error.validation !== undefined) return badRequest((error as { rule?: string }).rule ?? 'schema', error.message)
   // The route's own limit: the control plane's fixtures take 1 MiB.
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return badRequest('body-too-large', `Request body is larger than ${bodyLimit} bytes`)
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return badRequest('content-type', 'Content-Type must be application/json')
@@ -35,6 +42,7 @@ function why (refusal: Refusal, redact: Redactor): Record<string, string> {
 }
 
 export default fp<{ redact: Redactor }>(async function errorsPlugin (app, options) {
+  app.decorateRequest('refusal', null)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const refused = fromFastify(error, request.routeOptions.bodyLimit ?? BODY_LIMIT)
     if (refused === undefined) {
@@ -44,6 +52,7 @@ export default fp<{ redact: Redactor }>(async function errorsPlugin (app, option
     // Fastify parses the body even for a route that does not exist; the route's absence is the answer.
     if (request.is404) return reply.code(404).send(routeNotFound(request))
     request.log.info(why(refused.refusal, options.redact), MESSAGES[refused.refusal.kind])
+    request.refusal = refused.refusal
     const answer = answerFor(refused.refusal)
     return reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
   })

@@ -7,16 +7,10 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { faultBody, type FaultAction } from '../domain/faults.js'
 import { badInput, notVisible, unknownCredential, type Refusal } from '../domain/refusal.js'
 import { answerFor, badRequest } from '../http/refusals.js'
+import { CONTRACT_OPERATIONS } from './coverage.js'
 
-/** What every API route says of itself (src/routes/): its operationId and the statuses the contract lists for it. */
-export interface ApiRouteConfig { operation?: string, statuses?: number[] }
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The fault rule that answered (its id), "prefer", or null: the journal shows it. */
-    fault: string | null
-  }
-}
+// The statuses the contract lists for each operation, for Prefer.
+const STATUSES = new Map(CONTRACT_OPERATIONS.map(operation => [operation.id, operation.statuses]))
 
 export const FAULT_HEADER = 'x-mock-fault'
 
@@ -59,10 +53,11 @@ function act (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDon
 }
 
 export default fp(async function faultsPlugin (app) {
-  app.decorateRequest('fault', null)
   app.addHook('preHandler', (request, reply, done) => {
-    const { operation, statuses } = request.routeOptions.config as ApiRouteConfig
+    // Named by the coverage plugin for every route of the contract, and only those.
+    const operation = request.routeOptions.config.operationId
     if (operation === undefined) return done()
+    const statuses = STATUSES.get(operation)
     const code = preferredCode(request.headers.prefer)
     if (code !== undefined) {
       const refusal = PREFERRED[code]
@@ -82,4 +77,4 @@ export default fp(async function faultsPlugin (app) {
     if (action.delayMs === 0) return act(request, reply, done, action)
     setTimeout(() => act(request, reply, done, action), action.delayMs)
   })
-}, { name: 'faults', dependencies: ['world', 'journal'] })
+}, { name: 'faults', dependencies: ['world', 'journal', 'coverage'] })

@@ -1,5 +1,6 @@
 // Every answered request goes into its world's journal (GET /__admin/requests), but the control plane's own: by
-// identity, never by credential, with the path and body blanked (src/domain/redact.ts). Only with ADMIN_TOKEN.
+// identity, never by credential, with the path and body blanked (src/domain/redact.ts), under the operationId the
+// coverage plugin gave its route. Only with ADMIN_TOKEN, or in-process.
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { Redactor } from '../domain/redact.js'
@@ -21,25 +22,31 @@ declare module 'fastify' {
     /** Journals a request the server answered (its status), or dropped without an answer (null). */
     journalRequest: (request: FastifyRequest, status: number | null) => void
   }
+  interface FastifyRequest {
+    /** The fault rule that answered (its id), "prefer", or null: the journal shows it (src/plugins/faults.ts). */
+    fault: string | null
+  }
 }
 
 export default fp<{ redact: Redactor }>(async function journalPlugin (app, options) {
+  app.decorateRequest('fault', null)
   app.decorate('journalRequest', (request: FastifyRequest, status: number | null) => {
-    const routed = request.routeOptions.config as { controlPlane?: boolean } | undefined
+    const routed = request.routeOptions.config as { controlPlane?: boolean, operationId?: string } | undefined
     if (routed?.controlPlane === true || isControlPlane(request.url)) return
     request.world.journal.add({
       time: new Date().toISOString(),
       request_id: request.id,
+      operation: routed?.operationId ?? null,
       method: request.method,
       path: options.redact.url(request.url.split('?')[0]!),
       status,
       principal: request.principal,
       body: request.body === undefined ? null : options.redact.value(request.body),
-      fault: request.fault ?? null
+      fault: request.fault
     })
   })
   app.addHook('onResponse', (request, reply, done) => {
     app.journalRequest(request, reply.statusCode)
     done()
   })
-}, { name: 'journal', dependencies: ['world'] })
+}, { name: 'journal', dependencies: ['world', 'coverage'] })

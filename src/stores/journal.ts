@@ -5,6 +5,8 @@ import type { Principal } from '../domain/credential.js'
 export interface JournalEntry {
   time: string
   request_id: string
+  /** The contract operation that answered (its operationId), or null for a route the contract does not have. */
+  operation: string | null
   method: string
   path: string
   /** null: the connection was dropped without an answer (a fault rule's drop). */
@@ -21,11 +23,17 @@ function journalCaller (principal: Principal | null): JournalEntry['caller'] {
   return principal.kind === 'user' ? { kind: 'user', user_id: principal.userId } : { kind: 'key', key_id: principal.keyId, project_id: principal.projectId }
 }
 
+const everything = (): boolean => true
+
 /** The most recent requests, oldest first, in a ring of fixed size so memory stays flat. */
 export function createJournal (size: number) {
   const ring: Array<JournalEntry | undefined> = new Array(size)
   let next = 0
   let count = 0
+  /** Each kept entry, oldest first. */
+  function * kept (): Generator<JournalEntry> {
+    for (let i = 0; i < count; i++) yield ring[(next - count + i + size) % size]!
+  }
   return {
     /** Keeps an answered request; its caller is given as a principal and kept as an identity. */
     add (request: Omit<JournalEntry, 'caller'> & { principal: Principal | null }): void {
@@ -33,6 +41,7 @@ export function createJournal (size: number) {
       const entry: JournalEntry = {
         time: request.time,
         request_id: request.request_id,
+        operation: request.operation,
         method: request.method,
         path: request.path,
         status: request.status,
@@ -44,15 +53,16 @@ export function createJournal (size: number) {
       next = (next + 1) % size
       count = Math.min(count + 1, size)
     },
-    entries (filter: { path?: string | undefined, status?: number | undefined } = {}): JournalEntry[] {
+    /** The kept entries that match, oldest first. */
+    entries (match: (entry: JournalEntry) => boolean = everything): JournalEntry[] {
       const out: JournalEntry[] = []
-      for (let i = 0; i < count; i++) {
-        const entry = ring[(next - count + i + size) % size]!
-        if (filter.path !== undefined && !(filter.path.endsWith('*') ? entry.path.startsWith(filter.path.slice(0, -1)) : entry.path === filter.path)) continue
-        if (filter.status !== undefined && entry.status !== filter.status) continue
-        out.push(entry)
-      }
+      for (const entry of kept()) if (match(entry)) out.push(entry)
       return out
+    },
+    count (match: (entry: JournalEntry) => boolean = everything): number {
+      let n = 0
+      for (const entry of kept()) if (match(entry)) n++
+      return n
     },
     clear (): void {
       ring.fill(undefined)

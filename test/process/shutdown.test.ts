@@ -4,6 +4,7 @@ import t, { type Test } from 'tap'
 import { Agent, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from '../helper.js'
+import { patience } from '../patience.js'
 import { startServer, withTimeout, type Started } from './harness.js'
 
 // The server's own limit before it gives up and exits 1 (src/server.ts); everything here must end well inside it.
@@ -11,6 +12,13 @@ const GRACE_MS = 10_000
 const REQUESTS = 200
 
 interface Answer { status: number, connection: string | null, body: string, at: number }
+
+/** When the process exited, as it happened: a test may notice it much later. */
+function exitTime (server: Started): () => number {
+  let at = Number.NaN
+  server.child.once('exit', () => { at = Date.now() })
+  return () => at
+}
 
 async function seeded (t: Test): Promise<{ server: Started, path: string }> {
   const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
@@ -30,10 +38,9 @@ function received (server: Started): Set<string> {
   return ids
 }
 
-async function exitsCleanly (t: Test, server: Started, path: string, lastAnswerAt: number): Promise<void> {
-  t.same(await server.waitForExit(GRACE_MS + 5_000), { code: 0, signal: null }, 'exits 0, inside the grace period')
-  const exitedAt = Date.now()
-  t.ok(exitedAt - lastAnswerAt < GRACE_MS / 2, `exits soon after the last answer (${exitedAt - lastAnswerAt} ms), not at the grace period's end`)
+async function exitsCleanly (t: Test, server: Started, path: string, lastAnswerAt: number, exitedAt: () => number): Promise<void> {
+  t.same(await server.waitForExit(GRACE_MS + patience(1_000)), { code: 0, signal: null }, 'exits 0, inside the grace period')
+  t.ok(exitedAt() - lastAnswerAt < GRACE_MS / 2, `exits soon after the last answer (${exitedAt() - lastAnswerAt} ms), not at the grace period's end`)
   t.notOk(server.lines.some(line => line.includes('shutdown timed out')), 'no timeout was logged')
   t.equal(server.stderr(), '')
   t.same(query(path, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }], 'integrity_check ok after the exit')
@@ -72,6 +79,7 @@ async function halfSentThenSignal (t: Test, signal: NodeJS.Signals, count: numbe
   const requests = halfSentPatches(server.url, count, agent)
   // The server has read every request's head and waits for the rest of the bodies.
   await server.waitForLine(() => received(server).size === count, `${count} incoming requests`)
+  const exitedAt = exitTime(server)
   server.child.kill(signal)
   await server.waitForLine(line => line.includes('shutting down: finishing in-flight requests') && line.includes(signal), `the ${signal} log line`)
   for (const request of requests) request.finish()
@@ -92,7 +100,7 @@ async function halfSentThenSignal (t: Test, signal: NodeJS.Signals, count: numbe
     t.same(body, { key: { id: 'key_read', label: requests[i]!.label, roles: 'read,app:db:read', updated_at: body.key.updated_at } })
     updated.push({ label: body.key.label, at: Date.parse(body.key.updated_at) })
   })
-  await exitsCleanly(t, server, path, lastAnswerAt)
+  await exitsCleanly(t, server, path, lastAnswerAt, exitedAt)
   t.equal(new Set(updated.map(u => u.at)).size, count, 'every write got its own updated_at')
   const last = updated.reduce((a, b) => (b.at > a.at ? b : a))
   t.match(query(path, "SELECT label, updated_at FROM api_keys WHERE id = 'key_read'"), [{ label: last.label, updated_at: last.at }], 'the last answered write is in the file')
@@ -108,33 +116,40 @@ t.test('SIGINT shuts down the same way', async t => {
 
 t.test(`SIGTERM 30 ms into ${REQUESTS} PATCHes sent with fetch over keep-alive: every request the server read is answered, and it exits 0 soon after`, async t => {
   const { server, path } = await seeded(t)
+  // A timer of our own, not AbortSignal.timeout(): that one does not keep the process alive, and once the server is
+  // gone a fetch undici never settles would end the file as "test unfinished" instead of failing here by its id.
+  const giveUp = new AbortController()
+  const timer = setTimeout(() => giveUp.abort(), GRACE_MS + patience(1_000))
   const sends = Array.from({ length: REQUESTS }, (_, i) => {
     const id = `fetch-${i}`
     return fetch(`${server.url}/project/proj_one/key/key_read`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${SECRETS.key_admin}`, 'content-type': 'application/json', 'x-request-id': id },
       body: JSON.stringify({ label: `fetch ${i}` }),
-      signal: AbortSignal.timeout(GRACE_MS + 5_000)
+      signal: giveUp.signal
     }).then(async res => ({ id, status: res.status, connection: res.headers.get('connection'), body: await res.text(), at: Date.now() }))
   })
   // Those the server had read when the signal went (its log may lag behind, which only makes this count smaller).
   let readBeforeSignal = 0
+  const exitedAt = exitTime(server)
   setTimeout(() => {
     readBeforeSignal = received(server).size
     server.child.kill('SIGTERM')
   }, 30)
   const settled = await Promise.allSettled(sends)
+  clearTimeout(timer)
   const answered = settled.flatMap(result => result.status === 'fulfilled' ? [result.value] : [])
   const refused = settled.flatMap((result, i) => result.status === 'rejected' ? [`fetch-${i}`] : [])
   const lastAnswerAt = Math.max(0, ...answered.map(a => a.at))
-  await exitsCleanly(t, server, path, lastAnswerAt)
+  await exitsCleanly(t, server, path, lastAnswerAt, exitedAt)
 
   const read = received(server)
   t.same(refused.filter(id => read.has(id)), [], 'no request the server read went unanswered')
   t.same(answered.filter(a => a.status !== 200), [], 'every answer is a 200')
   // A connection still in the listen backlog when the listener closes is refused by the kernel; nothing else may be.
   t.ok(refused.length <= REQUESTS - readBeforeSignal, `only requests not yet read at the signal were refused (${refused.length} refused, ${REQUESTS - readBeforeSignal} not yet read)`)
-  t.comment(`${refused.length} of ${REQUESTS} refused before the server read them`)
+  // The server accepts what clients had already connected before it closes its listener: few are left to refuse.
+  t.ok(refused.length <= REQUESTS / 10, `few refused: ${refused.length} of ${REQUESTS}`)
   const labels = query<{ label: string }>(path, "SELECT label FROM api_keys WHERE id = 'key_read'")
   t.ok(answered.some(a => (JSON.parse(a.body) as { key: { label: string } }).key.label === labels[0]!.label), 'the label in the file is one that was answered')
 })

@@ -9,8 +9,11 @@ import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
+import { clearCoverage, coverageReport } from '../../operations/coverage.js'
+import { countRequests, FILTERS, findRequests, type Home, type RequestFilter } from '../../operations/requests.js'
 import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
+import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
 import { CONTROL_PLANE } from '../../plugins/journal.js'
 
 export interface AdminOptions { token: string }
@@ -19,6 +22,10 @@ export interface AdminOptions { token: string }
 const FIXTURE_BODY_LIMIT = 1024 * 1024
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+/** The asker's world and namespace (the one X-Mock-Namespace names, the default one without it), and the others open. */
+const home = (request: FastifyRequest): Home =>
+  ({ world: request.world, namespace: request.world.name, lookup: name => request.server.namespaces.find(name) })
 
 const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
   const expected = digest(options.token)
@@ -48,18 +55,15 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     }
   })
 
-  app.get('/requests', {
-    config,
-    schema: {
-      ...schema,
-      querystring: Type.Object({
-        path: Type.Optional(Type.String({ minLength: 1 })),
-        status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' }))
-      }, { additionalProperties: false })
-    }
-  }, async (request) => {
-    const { path, status } = request.query
-    return { requests: request.world.journal.entries({ path, status: status === undefined ? undefined : Number(status) }) }
+  // The verification filters (docs/coverage.md): only their names here; the operation checks their values.
+  const filters = Type.Object(Object.fromEntries(FILTERS.map(name => [name, Type.Optional(Type.String())])), { additionalProperties: false })
+
+  app.get('/requests', { config, schema: { ...schema, querystring: filters } }, async (request) => {
+    return { requests: valueOf(findRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
+  })
+
+  app.get('/requests/count', { config, schema: { ...schema, querystring: filters } }, async (request) => {
+    return { count: valueOf(countRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
   })
 
   app.delete('/requests', { config, schema }, async (request) => {
@@ -102,6 +106,17 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   app.delete('/faults/:id', { config, schema: { ...schema, params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
     if (!request.world.faults.remove(request.params.id)) return await reply.code(404).send({ error: 'Not Found', message: `No fault rule ${JSON.stringify(request.params.id)}` })
     return { faults: request.world.faults.list() }
+  })
+
+  app.get('/coverage', { config, schema }, async (request) => {
+    const { world, namespace } = home(request)
+    return coverageReport(world, namespace, CONTRACT_OPERATIONS)
+  })
+
+  app.delete('/coverage', { config, schema }, async (request) => {
+    const { world, namespace } = home(request)
+    clearCoverage(world)
+    return coverageReport(world, namespace, CONTRACT_OPERATIONS)
   })
 
   app.post('/tokens', {

@@ -1,6 +1,6 @@
 // The control plane is there only for its bearer: to anyone else (and without ADMIN_TOKEN) it is an absent route.
 import t from 'tap'
-import { ADMIN, ADMIN_TOKEN, ROUTES, bytes, journal, notFound, send, state, strangers } from './helper.js'
+import { ADMIN, ADMIN_TOKEN, ROUTES, bytes, coverage, journal, notFound, send, state, strangers } from './helper.js'
 import { bearer, build, patchKey, SECRETS } from '../../helper.js'
 
 t.test('without ADMIN_TOKEN every /__admin route answers the unknown-route 404, even to the would-be admin token', async t => {
@@ -27,6 +27,8 @@ t.test('with ADMIN_TOKEN, anyone but its bearer gets the very bytes of an absent
   const before = state(on)
   const journaled = await journal(on)
   t.equal(journaled.length, 1)
+  const covered = await coverage(on)
+  t.equal(covered.covered, 1)
   for (const route of ROUTES) {
     for (const [who, headers] of await strangers()) {
       const res = await send(on, route, headers)
@@ -36,6 +38,7 @@ t.test('with ADMIN_TOKEN, anyone but its bearer gets the very bytes of an absent
   }
   t.strictSame(state(on), before, 'no reset, no fixture')
   t.strictSame(await journal(on), journaled, 'the journal is neither cleared nor fed by /__admin requests')
+  t.strictSame(await coverage(on), covered, 'coverage is neither cleared nor counted by /__admin requests')
 })
 
 t.test('a stranger\'s oversized or malformed body still gets the 404, never a 400 that would reveal the route', async t => {

@@ -18,6 +18,10 @@ export const ROUTES: Route[] = [
   { method: 'GET', url: '/__admin/requests' },
   { method: 'GET', url: '/__admin/requests?path=/project/*&status=200' },
   { method: 'DELETE', url: '/__admin/requests' },
+  { method: 'GET', url: '/__admin/requests/count' },
+  { method: 'GET', url: '/__admin/requests/count?operation=updateApiKey&status=4xx' },
+  { method: 'GET', url: '/__admin/coverage' },
+  { method: 'DELETE', url: '/__admin/coverage' },
   { method: 'POST', url: '/__admin/tokens', payload: { user: 'user_owner', alg: 'HS256' } }
 ]
 
@@ -67,6 +71,12 @@ export async function journal (app: FastifyInstance, query = ''): Promise<Array<
   const res = await app.inject({ method: 'GET', url: `/__admin/requests${query}`, headers: ADMIN })
   if (res.statusCode !== 200) throw new Error(`journal: ${res.statusCode} ${res.body}`)
   return res.json().requests
+}
+
+export async function coverage (app: FastifyInstance, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const res = await app.inject({ method: 'GET', url: '/__admin/coverage', headers: { ...ADMIN, ...headers } })
+  if (res.statusCode !== 200) throw new Error(`coverage: ${res.statusCode} ${res.body}`)
+  return res.json()
 }
 
 export function claims (token: string): Record<string, unknown> {

@@ -3,7 +3,7 @@ import t from 'tap'
 import { ADMIN, ADMIN_TOKEN, ISO_MS, UUID, journal } from './helper.js'
 import { bearer, build, patchKey, SECRETS, userToken } from '../../helper.js'
 
-t.test('journals every other request once answered, oldest first, with exactly its time, id, method, path, status, caller and body', async t => {
+t.test('journals every other request once answered, oldest first, with exactly its time, id, operation, method, path, status, caller and body', async t => {
   const { app } = await build(t, { config: { ADMIN_TOKEN } })
   const owner = await userToken('user_owner')
   const started = Date.now()
@@ -20,7 +20,7 @@ t.test('journals every other request once answered, oldest first, with exactly i
   const entries = await journal(app)
   t.equal(entries.length, answers.length, '/__admin requests are not journaled')
   for (const entry of entries) {
-    t.strictSame(Object.keys(entry).sort(), ['body', 'caller', 'fault', 'method', 'path', 'request_id', 'status', 'time'])
+    t.strictSame(Object.keys(entry).sort(), ['body', 'caller', 'fault', 'method', 'operation', 'path', 'request_id', 'status', 'time'])
     t.match(entry.time, ISO_MS)
     t.ok(Date.parse(entry.time as string) >= started - 1 && Date.parse(entry.time as string) <= Date.now())
   }
@@ -28,12 +28,12 @@ t.test('journals every other request once answered, oldest first, with exactly i
   t.equal(entries[0]!.request_id, 'client-id-1')
   t.match(entries[1]!.request_id, UUID)
   t.strictSame(entries.map(({ time, request_id: id, ...rest }) => rest), [
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'key', key_id: 'key_admin', project_id: 'proj_one' }, body: { label: 'By key' }, fault: null },
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'user', user_id: 'user_owner' }, body: { roles: 'read' }, fault: null },
-    { method: 'GET', path: '/project/proj_one/key', status: 401, caller: null, body: null, fault: null },
-    { method: 'PATCH', path: '/project/proj_one/key/key_read', status: 401, caller: null, body: null, fault: null },
-    { method: 'GET', path: '/health', status: 200, caller: null, body: null, fault: null },
-    { method: 'GET', path: '/no/such/route', status: 404, caller: null, body: null, fault: null }
+    { operation: 'updateApiKey', method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'key', key_id: 'key_admin', project_id: 'proj_one' }, body: { label: 'By key' }, fault: null },
+    { operation: 'updateApiKey', method: 'PATCH', path: '/project/proj_one/key/key_read', status: 200, caller: { kind: 'user', user_id: 'user_owner' }, body: { roles: 'read' }, fault: null },
+    { operation: 'listApiKeys', method: 'GET', path: '/project/proj_one/key', status: 401, caller: null, body: null, fault: null },
+    { operation: 'updateApiKey', method: 'PATCH', path: '/project/proj_one/key/key_read', status: 401, caller: null, body: null, fault: null },
+    { operation: null, method: 'GET', path: '/health', status: 200, caller: null, body: null, fault: null },
+    { operation: null, method: 'GET', path: '/no/such/route', status: 404, caller: null, body: null, fault: null }
   ])
 })
 
@@ -66,11 +66,11 @@ t.test('filters by exact path, by a path prefix ending in *, by status, and by b
 t.test('a bad filter is a 400 naming it', async t => {
   const { app } = await build(t, { config: { ADMIN_TOKEN } })
   for (const [query, message] of [
-    ['?status=abc', /"status" must match pattern/],
-    ['?status=99', /"status" must match pattern/],
-    ['?status=2000', /"status" must match pattern/],
-    ['?path=', /"path"/],
-    ['?method=GET', /^Unknown property "method" in querystring$/]
+    ['?status=abc', /^"status" must be a status such as 404 or a class such as 4xx \(got "abc"\)$/],
+    ['?status=99', /^"status" must be a status such as 404 or a class such as 4xx \(got "99"\)$/],
+    ['?status=2000', /^"status" must be a status such as 404 or a class such as 4xx \(got "2000"\)$/],
+    ['?path=', /^"path" must not be empty \(got ""\)$/],
+    ['?verb=GET', /^Unknown property "verb" in querystring$/]
   ] as const) {
     const res = await app.inject({ method: 'GET', url: `/__admin/requests${query}`, headers: ADMIN })
     t.equal(res.statusCode, 400, query)

@@ -1,0 +1,90 @@
+// `basic-admin-mock coverage`: reads a running server's coverage (GET /__admin/coverage), prints it in a format,
+// and fails (exit 1, the reason on stderr) when --require or --min is not met. See docs/coverage.md.
+import { parseArgs } from 'node:util'
+import { FORMATS, formatCoverage, RequirementError, unmet, type Format } from './coverage-report.js'
+import type { CoverageReport } from './operations/coverage.js'
+import { namespaceNameProblem } from './domain/namespace.js'
+
+export const COVERAGE_USAGE = `Usage: basic-admin-mock coverage --url URL [options]
+
+Prints what the requests since the server's start or last reset exercised of the contract, and exits 1 when a
+requirement is not met. The server must run with ADMIN_TOKEN; pass the same token.
+
+Options:
+  --url URL                 the server, e.g. http://127.0.0.1:3003
+  --format FORMAT           text (default), markdown, json or junit
+  --require CASES           comma-separated cases that must have been exercised: operation:status
+                            (e.g. updateApiKey:404) or operation:status:rule (updateApiKey:401:missing-credentials)
+  --min PERCENT             the least share of all cases that must have been exercised
+  --namespace NAME          the namespace to read (X-Mock-Namespace); default: the default one
+  --admin-token TOKEN       the control plane's token; default: ADMIN_TOKEN from the environment
+`
+
+/** A failure of the coverage command: its one line, and exit 1. */
+export class CoverageError extends Error {}
+
+// Generous: a loaded CI machine may take seconds to answer.
+const TIMEOUT_MS = 30_000
+
+function options (argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      format: { type: 'string' },
+      require: { type: 'string', multiple: true },
+      min: { type: 'string' },
+      namespace: { type: 'string' },
+      'admin-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  if (positionals.length > 0) throw new CoverageError(`coverage takes no argument ${JSON.stringify(positionals[0])} (see basic-admin-mock coverage --help)`)
+  return values
+}
+
+async function fetchReport (url: string, token: string, namespace: string | undefined): Promise<CoverageReport> {
+  const target = `${url.replace(/\/+$/, '')}/__admin/coverage`
+  let res: Response
+  try {
+    res = await fetch(target, {
+      headers: { authorization: `Bearer ${token}`, ...(namespace === undefined ? {} : { 'x-mock-namespace': namespace }) },
+      signal: AbortSignal.timeout(TIMEOUT_MS)
+    })
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string, message?: string } }).cause
+    throw new CoverageError(`cannot reach ${target}: ${cause?.code ?? cause?.message ?? (error as Error).message}`)
+  }
+  const body = await res.text()
+  if (res.status === 404) throw new CoverageError(`${target} answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`)
+  if (res.status !== 200) throw new CoverageError(`${target} answered ${res.status}: ${body.slice(0, 300)}`)
+  return JSON.parse(body) as CoverageReport
+}
+
+/** Runs the command; output goes to `out`. Throws a CoverageError with the line to print on failure. */
+export async function coverageCommand (argv: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  const values = options(argv)
+  if (values.help === true) return out(COVERAGE_USAGE)
+  const url = values.url
+  if (url === undefined || !/^https?:\/\/[^/]/.test(url)) throw new CoverageError(`--url must be the server's http(s) address, e.g. http://127.0.0.1:3003 (got ${JSON.stringify(url ?? '')})`)
+  const format = (values.format ?? 'text') as Format
+  if (!FORMATS.includes(format)) throw new CoverageError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)})`)
+  const min = values.min === undefined ? undefined : Number(values.min)
+  if (min !== undefined && (values.min!.trim() === '' || !Number.isFinite(min) || min < 0 || min > 100)) throw new CoverageError(`--min must be a percentage from 0 to 100 (got ${JSON.stringify(values.min)})`)
+  if (values.namespace !== undefined && namespaceNameProblem(values.namespace) !== undefined) throw new CoverageError(`--namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got ${JSON.stringify(values.namespace)})`)
+  const required = (values.require ?? []).flatMap(list => list.split(',')).map(id => id.trim()).filter(id => id !== '')
+  const token = values['admin-token'] ?? env.ADMIN_TOKEN
+  if (token === undefined || token === '') throw new CoverageError('coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token')
+
+  const report = await fetchReport(url, token, values.namespace)
+  let problems: string[]
+  try {
+    problems = unmet(report, required, min)
+  } catch (error) {
+    if (error instanceof RequirementError) throw new CoverageError(error.message)
+    throw error
+  }
+  out(formatCoverage(report, format))
+  if (problems.length > 0) throw new CoverageError(`coverage: ${problems.join('; ')}`)
+}

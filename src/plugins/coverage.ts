@@ -1,0 +1,64 @@
+// Names every route of the contract by its operationId (route config `operationId`, for the journal and whoever
+// else asks), and counts each answer of such a route in its world's coverage (docs/coverage.md): one hook on those
+// routes only, which reads the refusal the error handler answered (src/plugins/errors.ts).
+import fp from 'fastify-plugin'
+import type { onResponseHookHandler, RouteOptions } from 'fastify'
+import type { Refusal } from '../domain/refusal.js'
+import type { BodySchema, ContractOperation } from '../operations/coverage.js'
+import * as contract from '../schemas/generated/index.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The contract's operationId of this route; absent on routes the contract does not have. */
+    operationId?: string
+  }
+}
+
+const generated = contract as unknown as Record<string, unknown>
+
+/**
+ * Every operation of the contract, from the schemas generated from it (src/schemas/generated/): `XRoute`,
+ * `XResponseSchemas` and `XBodySchema` for each, X being the operationId with a capital.
+ */
+export const CONTRACT_OPERATIONS: readonly ContractOperation[] = Object.keys(generated)
+  .filter(name => name.endsWith('Route'))
+  .map(name => {
+    const base = name.slice(0, -'Route'.length)
+    const route = generated[name] as { method: string, url: string }
+    return {
+      id: base[0]!.toLowerCase() + base.slice(1),
+      method: route.method,
+      path: route.url.replace(/:(\w+)/g, '{$1}'),
+      statuses: Object.keys(generated[`${base}ResponseSchemas`] as object).map(Number),
+      body: generated[`${base}BodySchema`] as BodySchema | undefined
+    }
+  })
+
+export const OPERATION_IDS: readonly string[] = CONTRACT_OPERATIONS.map(operation => operation.id)
+
+const byRoute = new Map(CONTRACT_OPERATIONS.map(operation => [`${operation.method} ${operation.path.replace(/\{(\w+)\}/g, ':$1')}`, operation.id]))
+
+/** The rule of the refusal an answer was, as coverage names it: the bad input's rule, or the refusal's kind. */
+export const ruleOf = (refusal: Refusal | null): string | null => refusal === null ? null : refusal.kind === 'bad-input' ? refusal.rule : refusal.kind
+
+function counter (operation: string): onResponseHookHandler {
+  return function countAnswer (request, reply, done) {
+    // An injected answer (a fault rule's, Prefer's) exercised nothing of the server.
+    // == null: without the journal plugin (this plugin alone) nothing decorates `fault`.
+    if (request.fault == null) request.world.coverage.hit(operation, reply.statusCode, ruleOf(request.refusal))
+    done()
+  }
+}
+
+const hooks = (value: RouteOptions['onResponse']): onResponseHookHandler[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value as onResponseHookHandler]
+
+export default fp(async function coveragePlugin (app) {
+  app.addHook('onRoute', route => {
+    // A GET's automatic HEAD twin is no operation of the contract: only the exact method matches.
+    const operation = typeof route.method === 'string' ? byRoute.get(`${route.method} ${route.url}`) : undefined
+    if (operation === undefined) return
+    route.config = { ...route.config, operationId: operation }
+    route.onResponse = [...hooks(route.onResponse), counter(operation)]
+  })
+}, { name: 'coverage', dependencies: ['world', 'errors'] })

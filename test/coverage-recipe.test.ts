@@ -1,0 +1,85 @@
+// docs/coverage.md's CI recipe, read from the document and run as written by sh: after a suite that never got a
+// 404 the step prints the table into the job summary and exits 1 naming the case; once the suite does, it exits 0.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Fixture } from '../src/domain/fixture.js'
+import { packageRoot } from '../src/paths.js'
+import { ADMIN_TOKEN } from './answers.js'
+import { patience } from './patience.js'
+import { listen } from './wire.js'
+
+const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
+
+// The README's fixture, which the recipe's calls use.
+const EXAMPLE: Fixture = {
+  users: [{ id: 'user_alice', email: 'alice@example.com', name: 'Alice' }],
+  projects: [{
+    id: 'proj_example',
+    name: 'Example',
+    members: [{ user: 'user_alice', role: 'owner' }],
+    keys: [{ id: 'key_ci', label: 'CI', roles: 'admin', value: 'basic_key_example_ci_00000000000000000001' }]
+  }]
+}
+
+/** The fenced block after `<!-- recipe: NAME -->` in a document of the package. */
+function recipe (document: string, name: string): string {
+  const lines = readFileSync(join(packageRoot, document), 'utf8').split('\n')
+  const at = lines.indexOf(`<!-- recipe: ${name} -->`)
+  if (at === -1 || !/^```/.test(lines[at + 1] ?? '')) throw new Error(`${document} has no recipe ${name} followed by a fenced block`)
+  return lines.slice(at + 2, lines.indexOf('```', at + 2)).join('\n') + '\n'
+}
+
+/** Runs a shell script in `cwd` with exactly this env (plus PATH). */
+function sh (script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const limit = patience(5_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the recipe did not finish in ${limit} ms; stderr: ${stderr}`))
+    }, limit)
+    child.on('error', error => { clearTimeout(timer); reject(error) })
+    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+  })
+}
+
+t.test('the coverage-step recipe fails while PATCH\'s 404 was never exercised, and passes once it was', async t => {
+  const { url } = await listen(t, { config: { ADMIN_TOKEN }, fixture: EXAMPLE })
+  // A project where the package is installed: npx finds its bin there, as after npm install.
+  const project = t.testdir({ 'package.json': '{ "name": "consumer", "private": true }' })
+  mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true })
+  const bin = join(project, 'node_modules', '.bin', 'basic-admin-mock')
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`)
+  chmodSync(bin, 0o755)
+  const summary = join(project, 'summary.md')
+  const env = { BASIC_API_URL: url, BASIC_ADMIN_TOKEN: ADMIN_TOKEN, GITHUB_STEP_SUMMARY: summary, npm_config_update_notifier: 'false' }
+  const code = recipe('docs/coverage.md', 'coverage-step')
+
+  const failed = await sh(code, project, env)
+  t.equal(failed.code, 1, failed.stderr)
+  t.equal(failed.stdout, '{"count":1}', 'what the recipe shows')
+  t.equal(failed.stderr, 'basic-admin-mock: coverage: 1 required case(s) never exercised: updateApiKey:404\n')
+  const table = readFileSync(summary, 'utf8')
+  t.match(table, /^### Contract coverage: 2 of 71 cases \(2\.8%\)\n/)
+  t.match(table, '\n| `updateApiKey` PATCH `/project/{id}/key/{key_id}` | 200 |  | ✅ 1 |\n')
+  t.match(table, '\n|  | 401 | `missing-credentials` | ✅ 1 |\n')
+  t.match(table, '\n|  | 404 | `not-visible` | ❌ 0 |\n')
+
+  const missing = await fetch(`${url}/project/proj_example/key/key_gone`, {
+    method: 'PATCH',
+    headers: { authorization: 'Bearer basic_key_example_ci_00000000000000000001', 'content-type': 'application/json' },
+    body: '{"label":"Nobody"}'
+  })
+  t.equal(missing.status, 404)
+  const passed = await sh(code, project, env)
+  t.strictSame({ code: passed.code, stderr: passed.stderr }, { code: 0, stderr: '' })
+  t.equal(passed.stdout, '{"count":3}', 'the 401 of each run and the 404 in between')
+  t.match(readFileSync(summary, 'utf8').slice(table.length), /^### Contract coverage: 3 of 71 cases \(4\.2%\)\n[^]*\n\| {2}\| 404 \| `not-visible` \| ✅ 1 \|\n/, 'the second run appended its own table')
+})
