@@ -4,6 +4,7 @@ import { steppingClock, systemClock, type Clock } from './clock.js'
 import { clockStart, type Config } from './config.js'
 import { fastifyOptions, type LogStream } from './options.js'
 import authPlugin from './plugins/auth.js'
+import corsPlugin from './plugins/cors.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin from './plugins/errors.js'
 import jsonBodyPlugin from './plugins/json-body.js'
@@ -41,6 +42,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
     done()
   })
+  if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
   await app.register(errorsPlugin)
   await app.register(jsonBodyPlugin)
   await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
