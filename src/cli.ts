@@ -1,58 +1,22 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { systemClock } from './clock.js'
-import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
-import { openDatabase, type Db } from './db/database.js'
+import { parse, required, text, USAGE, UsageError } from './cli-args.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
+import { DatabaseOpenError, openDatabase, type Db } from './db/database.js'
 import { migrate, MigrationError, readMigrations } from './db/migrate.js'
-import { migrationsDir } from './paths.js'
+import { migrationsDir, packageRoot } from './paths.js'
+import { DEMO_FIXTURE } from './services/demo.js'
 import { DURATION_HINT, parseDuration } from './services/duration.js'
 import { createJwtService } from './services/jwt.js'
 import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
 import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
+import { createReset, readSeedFile } from './services/seed.js'
 import { normaliseLabel, normaliseRoles, RuleError } from './services/rules.js'
 import { createAccessStore } from './stores/access.js'
 import { createKeyStore } from './stores/keys.js'
-
-const USAGE = `Usage: basic-admin-mock [command] [options]
-
-Commands:
-  serve                                   start the server (the default)
-  migrate                                 apply pending database migrations
-  seed FILE                               load a fixture file (idempotent)
-  token --user ID [--expires-in 1h] [--alg HS256|RS256]
-                                          print a user JWT the server accepts
-  key create --project ID --label L --roles R
-                                          create an API key and print its secret once
-
-Settings (environment variable or flag):
-${SETTINGS.map(s => `  ${s.padEnd(21)} --${flagName(s)}`).join('\n')}
-`
-
-class UsageError extends Error {}
-
-const settingFlags = Object.fromEntries(SETTINGS.map(s => [flagName(s), { type: 'string' as const }]))
-
-function parse (argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...settingFlags,
-      user: { type: 'string' },
-      'expires-in': { type: 'string' },
-      alg: { type: 'string' },
-      project: { type: 'string' },
-      label: { type: 'string' },
-      roles: { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  })
-}
-
-function required (value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
-  return value
-}
 
 /** Opens and migrates the database, runs fn, and closes it. */
 function withDatabase<T> (config: Config, fn: (db: Db, applied: number[]) => T): T {
@@ -64,13 +28,41 @@ function withDatabase<T> (config: Config, fn: (db: Db, applied: number[]) => T):
   }
 }
 
+/** Why a token for this user will meet 404s, if the database says so; undefined when it is a known user or cannot be checked. */
+function unknownUser (config: Config, user: string): string | undefined {
+  const path = config.DATABASE_PATH
+  // A :memory: database lives inside its server: no other process can look.
+  if (path === ':memory:' || path.startsWith('file:')) return undefined
+  if (!existsSync(path)) return `warning: the database ${path} (DATABASE_PATH) does not exist, so user ${JSON.stringify(user)} could not be checked: use the DATABASE_PATH of the server this token is for`
+  let db: Database.Database | undefined
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true })
+    db.pragma('busy_timeout = 5000')
+    if (db.prepare('SELECT 1 FROM users WHERE id = ?').get(user) !== undefined) return undefined
+    const known = db.prepare<[], string>('SELECT id FROM users ORDER BY id LIMIT 5').pluck().all()
+    return `warning: user ${JSON.stringify(user)} is not in the database ${path}, so the server answers this token with 404 {"error":"API key not found"}` +
+      ` on every key operation; its users: ${known.length === 0 ? 'none' : known.join(', ')}`
+  } catch {
+    return undefined
+  } finally {
+    db?.close()
+  }
+}
+
+let settings: Config | undefined
+
 async function run (argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv)
   if (values.help === true || positionals[0] === 'help') {
     process.stdout.write(USAGE)
     return
   }
+  if (values.version === true) {
+    process.stdout.write(`${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`)
+    return
+  }
   const config = loadConfig(process.env, values)
+  settings = config
   const [command = 'serve', ...rest] = positionals
   const out = (line: string): boolean => process.stdout.write(line + '\n')
   const note = (line: string): boolean => process.stderr.write(line + '\n')
@@ -93,11 +85,18 @@ async function run (argv: string[]): Promise<void> {
       note(`loaded ${file}: ${created} new row(s)`)
       return
     }
+    case 'reset': {
+      if (config.DATABASE_PATH === ':memory:') throw new UsageError('reset needs DATABASE_PATH to be a file: a :memory: database lives inside its server (reset that one with POST /__admin/reset, or mock.reset())')
+      const seed = config.SEED_FILE === undefined ? DEMO_FIXTURE : readSeedFile(config.SEED_FILE)
+      const { created } = withDatabase(config, db => createReset(db, { seed, clock: systemClock, source: config.SEED_FILE })())
+      note(`reset ${config.DATABASE_PATH} to ${config.SEED_FILE === undefined ? 'the demo data' : `the fixture ${config.SEED_FILE}`}: ${created} row(s)`)
+      return
+    }
     case 'token': {
-      const alg = values.alg ?? 'HS256'
+      const alg = text(values.alg) ?? 'HS256'
       if (alg !== 'HS256' && alg !== 'RS256') throw new UsageError(`--alg must be HS256 or RS256 (got ${JSON.stringify(alg)})`)
       const user = required(values.user, 'user')
-      const expiresText = values['expires-in'] ?? '1h'
+      const expiresText = text(values['expires-in']) ?? '1h'
       const expiresIn = parseDuration(expiresText)
       if (expiresIn === undefined) throw new UsageError(`--expires-in must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`)
       // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database.
@@ -109,6 +108,8 @@ async function run (argv: string[]): Promise<void> {
       const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKey })
       const token = jwt.sign(user, { expiresIn, alg })
       if (alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      const warning = unknownUser(config, user)
+      if (warning !== undefined) note(`basic-admin-mock: ${warning}`)
       out(token)
       return
     }
@@ -126,16 +127,21 @@ async function run (argv: string[]): Promise<void> {
       return
     }
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)} (try --help)`)
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: basic-admin-mock --help lists the commands`)
   }
 }
 
-const EXPECTED = [UsageError, ConfigError, FixtureError, MigrationError, RuleError, SigningKeyError]
+const EXPECTED = [UsageError, ConfigError, DatabaseOpenError, FixtureError, MigrationError, RuleError, SigningKeyError]
+
+/** The one line an error is on: expected failures as they are worded, a newer database with its setting, anything else with its stack. */
+function describe (error: unknown): string {
+  if (error instanceof MigrationError && settings !== undefined && error.message.includes('newer than this server knows')) return `DATABASE_PATH ${settings.DATABASE_PATH}: ${error.message}, or set DATABASE_PATH to another file`
+  if (EXPECTED.some(type => error instanceof type)) return (error as Error).message
+  const code = (error as NodeJS.ErrnoException).code
+  return code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)
+}
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  const known = EXPECTED.some(type => error instanceof type) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true
-  const code = (error as NodeJS.ErrnoException).code
-  // Expected failures are one line; listen errors (EADDRINUSE...) too, with their code.
-  process.stderr.write(`basic-admin-mock: ${known ? (error as Error).message : code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)}\n`)
+  process.stderr.write(`basic-admin-mock: ${describe(error)}\n`)
   process.exit(1)
 })

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
-import { demoCurl } from './services/demo.js'
-import { readFixtureFile } from './services/fixtures.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
+import { demoBanner } from './services/demo.js'
+import { FixtureError } from './services/fixtures.js'
+import { readSeedFile } from './services/seed.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
 export async function serve (config: Config): Promise<FastifyInstance> {
-  const fixture = config.SEED_FILE === undefined ? undefined : readFixtureFile(config.SEED_FILE)
-  const app = await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
+  const app = await seedErrors(config, async () => {
+    const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
+    return await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
+  })
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
   app.server.headersTimeout = 10_000
@@ -17,7 +20,7 @@ export async function serve (config: Config): Promise<FastifyInstance> {
     await app.listen({ port: config.PORT, host: config.HOST })
   } catch (error) {
     await app.close()
-    throw error
+    throw listenError(error, config)
   }
   // Only once started, so that a failed start is still one line.
   if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
@@ -26,9 +29,9 @@ export async function serve (config: Config): Promise<FastifyInstance> {
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
   const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const curl = demoCurl(app.keys, url)
+  const demo = demoBanner(app.keys, url, config.SEED_FILE === undefined)
   process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
-  if (curl !== undefined) process.stdout.write(`Try the demo key:\n${curl}\n`)
+  if (demo !== undefined) process.stdout.write(`${demo}\n`)
 
   let closing = false
   const shutdown = (signal: string): void => {
@@ -45,4 +48,35 @@ export async function serve (config: Config): Promise<FastifyInstance> {
   process.once('SIGTERM', shutdown)
   process.once('SIGINT', shutdown)
   return app
+}
+
+/** A bad fixture (its shape, or a load that fails half-way) is named by its setting. */
+async function seedErrors<T> (config: Config, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (!(error instanceof FixtureError) || config.SEED_FILE === undefined) throw error
+    const prefix = `fixture ${config.SEED_FILE}: `
+    const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+    throw new ConfigError(`SEED_FILE ${config.SEED_FILE}: ${problem} (fix the file, or unset SEED_FILE for the demo data)`)
+  }
+}
+
+/** Node's listen errors, as the setting to change. */
+export function listenError (error: unknown, config: Config): unknown {
+  const { code, message } = error as NodeJS.ErrnoException
+  const where = `PORT ${config.PORT} on HOST ${config.HOST}`
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`${where} is already in use (EADDRINUSE): stop what listens there, or set PORT to another port (0 picks a free one)`)
+    case 'EACCES':
+      return new ConfigError(`${where} needs privileges this user lacks (EACCES): set PORT to 1024 or above (0 picks a free one)`)
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`HOST ${config.HOST} is not an address of this machine (EADDRNOTAVAIL): set HOST to 127.0.0.1, or 0.0.0.0 for every interface`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`HOST ${config.HOST} cannot be resolved (${code}): set HOST to an address such as 127.0.0.1, or 0.0.0.0 for every interface`)
+    default:
+      return code === undefined ? error : new ConfigError(`cannot listen on ${where} (${code}: ${message}): check PORT and HOST`)
+  }
 }

@@ -1,11 +1,12 @@
 import fp from 'fastify-plugin'
 import type { Clock } from '../clock.js'
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from '../db/checkpointer.js'
-import { openDatabase, writeTransaction } from '../db/database.js'
+import { openDatabase } from '../db/database.js'
 import { migrate, readMigrations } from '../db/migrate.js'
 import { migrationsDir } from '../paths.js'
 import { DEMO_FIXTURE } from '../services/demo.js'
 import { isEmpty, loadFixture, type Fixture } from '../services/fixtures.js'
+import { createReset } from '../services/seed.js'
 import { createAccessStore } from '../stores/access.js'
 import { createKeyStore } from '../stores/keys.js'
 
@@ -74,11 +75,5 @@ export default fp<DatabaseOptions>(async function databasePlugin (app, options) 
   app.decorate('loadFixture', (fixture: Fixture, source?: string) => loadFixture(db, fixture, options.clock, source))
   // The seed is SEED_FILE's fixture, or the demo data when the server loads it; reset also rewinds a CLOCK.
   const seed = options.fixture ?? (options.demo === true ? DEMO_FIXTURE : undefined)
-  const wipe = ['api_keys', 'project_members', 'projects', 'users'].map(table => db.prepare(`DELETE FROM ${table}`))
-  app.decorate('resetToSeed', () => writeTransaction(db, () => {
-    keys.forget()
-    for (const statement of wipe) statement.run()
-    options.clock.reset?.()
-    return seed === undefined ? { created: 0 } : loadFixture(db, seed, options.clock, options.fixtureSource)
-  }))
+  app.decorate('resetToSeed', createReset(db, { seed, clock: options.clock, source: options.fixtureSource, onWipe: keys.forget }))
 }, { name: 'database' })

@@ -15,11 +15,23 @@ export const DEMO_FIXTURE: Fixture = {
   }]
 }
 
-/** A ready-to-paste PATCH for the demo key, or undefined once that key could no longer make it (changed, regenerated, not admin). */
-export function demoCurl (keys: KeyStore, baseUrl: string): string | undefined {
+const RESET_HINT = 'npx basic-admin-mock reset puts the demo data back (and removes everything else)'
+
+/**
+ * What the banner says about the demo key: a ready-to-paste PATCH while the key can still make it, otherwise why
+ * not and how to get it back. Undefined when the demo key is gone and no demo data is expected (a SEED_FILE).
+ */
+export function demoBanner (keys: KeyStore, baseUrl: string, expectDemo: boolean): string | undefined {
   const key = keys.findBySecret(DEMO_KEY_SECRET)
-  if (key?.id !== 'key_demo' || key.projectId !== 'proj_demo' || !key.roles.split(',').includes('admin')) return undefined
-  return `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
-    ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
-    ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''
+  const isDemo = key?.id === 'key_demo' && key.projectId === 'proj_demo'
+  if (isDemo && key.roles.split(',').includes('admin')) {
+    return 'Try the demo key:\n' +
+      `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
+      ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
+      ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''
+  }
+  if (isDemo) return `No demo curl: the demo key key_demo no longer has the admin role (its roles are ${JSON.stringify(key.roles)}); ${RESET_HINT}`
+  if (!expectDemo) return undefined
+  if (keys.get('proj_demo', 'key_demo') !== undefined) return `No demo curl: the demo key key_demo has a new secret (it was regenerated); ${RESET_HINT}`
+  return `No demo curl: this database has no demo key key_demo (deleted, or the database was seeded with other data); ${RESET_HINT}`
 }

@@ -1,21 +1,42 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { demoCurl, DEMO_KEY_SECRET } from '../../src/services/demo.js'
+import { demoBanner, DEMO_KEY_SECRET } from '../../src/services/demo.js'
 import { bearer, patchKey, testConfig } from '../helper.js'
 
-t.test('the demo curl is offered only while the demo key can still make that PATCH', async t => {
+const CURL = "Try the demo key:\ncurl -sS -X PATCH http://h:1/project/proj_demo/key/key_demo -H 'Authorization: Bearer " +
+  `${DEMO_KEY_SECRET}' -H 'Content-Type: application/json' -d '{"label":"Renamed with curl","roles":"admin,read"}'`
+const RESET = 'npx basic-admin-mock reset puts the demo data back (and removes everything else)'
+
+async function demoApp (t: Tap) {
   const app = await buildApp({ config: testConfig(t.testdir(), { DATABASE_PATH: ':memory:' }), demo: true, logger: false })
   t.teardown(() => app.close())
-  t.equal(demoCurl(app.keys, 'http://h:1'), "curl -sS -X PATCH http://h:1/project/proj_demo/key/key_demo -H 'Authorization: Bearer " +
-    `${DEMO_KEY_SECRET}' -H 'Content-Type: application/json' -d '{"label":"Renamed with curl","roles":"admin,read"}'`)
+  return app
+}
+type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
+
+t.test('the banner offers the demo curl while the demo key can make that PATCH, and says why not once it cannot', async t => {
+  const app = await demoApp(t)
+  t.equal(demoBanner(app.keys, 'http://h:1', true), CURL)
   const res = await patchKey(app, 'proj_demo', 'key_demo', { roles: 'read' }, bearer(DEMO_KEY_SECRET))
   t.equal(res.statusCode, 200)
-  t.equal(demoCurl(app.keys, 'http://h:1'), undefined, 'no admin role, no curl that would answer 401')
+  t.equal(demoBanner(app.keys, 'http://h:1', true), `No demo curl: the demo key key_demo no longer has the admin role (its roles are "read"); ${RESET}`)
+  t.equal(demoBanner(app.keys, 'http://h:1', false), demoBanner(app.keys, 'http://h:1', true), 'said with a SEED_FILE too: the demo data is there')
+  app.resetToSeed()
+  t.equal(demoBanner(app.keys, 'http://h:1', true), CURL, 'a reset brings the curl back')
+})
+
+t.test('the banner says when the demo key was regenerated or deleted, and says nothing when a SEED_FILE replaces the demo data', async t => {
+  const app = await demoApp(t)
+  t.ok(app.keys.regenerate('proj_demo', 'key_demo'))
+  t.equal(demoBanner(app.keys, 'http://h:1', true), `No demo curl: the demo key key_demo has a new secret (it was regenerated); ${RESET}`)
+  t.ok(app.keys.remove('proj_demo', 'key_demo'))
+  t.equal(demoBanner(app.keys, 'http://h:1', true), `No demo curl: this database has no demo key key_demo (deleted, or the database was seeded with other data); ${RESET}`)
+  t.equal(demoBanner(app.keys, 'http://h:1', false), undefined)
 })
 
 t.test('the demo data goes only into an empty database without a fixture', async t => {
   const app = await buildApp({ config: testConfig(t.testdir(), { DATABASE_PATH: ':memory:' }), demo: true, fixture: { users: [{ id: 'u', email: 'e' }] }, logger: false })
   t.teardown(() => app.close())
   t.equal(app.db.prepare('SELECT count(*) FROM projects').pluck().get(), 0)
-  t.equal(demoCurl(app.keys, 'http://h:1'), undefined)
+  t.equal(demoBanner(app.keys, 'http://h:1', false), undefined)
 })
