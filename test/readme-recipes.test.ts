@@ -9,8 +9,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { consumerEnv, installTools, lockedVersion, preseed, ROOT, run } from './consumer.js'
-import { startServer, withTimeout } from './process/harness.js'
+import { CLI, spawnCli, withTimeout } from './process/harness.js'
 import { compareOutput, recipe, recipesOf, shownOutput, type Recipe } from './recipes.js'
+
+// About 40 s alone on 2 cores, mostly npm and file copies; a machine busy with other work can make it several
+// times that, more than tap's 120 s per file. The two top-level tests (README, docs/api.md) run side by side.
+t.setTimeout(300_000)
+t.jobs = 2
+const START_TIMEOUT_MS = 60_000
 
 const README = recipesOf('README.md')
 // Every recipe of the README is run below, or by the Docker check: a new one without a runner fails here.
@@ -72,6 +78,20 @@ async function runFileRecipe (t: Test, block: Recipe, project: string, env: Reco
   return await run('/usr/bin/env', ['-u', 'NODE_OPTIONS', program!, ...args], project, { env: consumerEnv(env) })
 }
 
+/** `serve` on a free port, as the harness starts it, with a start-up allowance for a busy machine. */
+async function serve (t: Tap, env: Record<string, string>, cli = CLI): Promise<{ url: string, stop: () => Promise<unknown> }> {
+  const server = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env }, [process.execPath, cli])
+  const banner = await server.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner', START_TIMEOUT_MS)
+  const url = /^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(banner)![1]!
+  return {
+    url,
+    stop: async () => {
+      server.child.kill('SIGTERM')
+      return await server.waitForExit(START_TIMEOUT_MS)
+    }
+  }
+}
+
 function assertOutput (t: Test, output: string, block: Recipe): void {
   t.equal(compareOutput(output, shownOutput(block)), undefined, `the output is what ${block.where} shows`)
 }
@@ -97,7 +117,7 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
 
   // As a newcomer starts: npm init -y (npm 11 writes "type": "commonjs").
   const init = await run('npm', ['init', '-y'], project, { env: consumerEnv() })
-  t.equal(init.code, 0, init.stderr)
+  t.equal(init.code, 0, 'npm init -y', { stderr: init.stderr })
   const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, unknown>
   const seeded = Date.now()
   preseed(project)
@@ -109,7 +129,7 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     // Offline: the pre-seed holds what npm needs. No scripts: npm test has built dist/ already, and pack's
     // prepare would rebuild it under the other test files' feet; better-sqlite3 is built already.
     const result = timed('install', await bash(t, block.code, project, { npm_config_offline: 'true', npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }, 120_000))
-    t.equal(result.code, 0, result.stderr)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     const saved = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
     t.equal(saved.devDependencies[pkg.name], `file:vendor/${pkg.name}-${pkg.version}.tgz`, 'saved as a dev dependency from vendor/')
     t.equal((JSON.parse(readFileSync(join(project, 'node_modules', pkg.name, 'package.json'), 'utf8')) as { version: string }).version, pkg.version)
@@ -137,20 +157,19 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
   })
 
   await t.test('try-it: a user token from the CLI renames the demo key of a server started in the same folder', async t => {
-    const server = await startServer(t, { DATABASE_PATH: join(project, 'data', 'basic-admin.db') }, [process.execPath, join(project, 'node_modules', pkg.name, 'dist', 'src', 'cli.js')])
+    const server = await serve(t, { DATABASE_PATH: join(project, 'data', 'basic-admin.db') }, join(project, 'node_modules', pkg.name, 'dist', 'src', 'cli.js'))
     const block = recipe(README, 'try-it')
     const result = timed('try-it', await bash(t, block.code, project, { PORT: new URL(server.url).port }))
-    t.equal(result.code, 0, result.stderr)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     assertOutput(t, result.stdout, block)
     t.notMatch(result.stderr, /is not in the database/, 'user_demo is a user of that database')
-    server.child.kill('SIGTERM')
-    t.same(await server.waitForExit(), { code: 0, signal: null })
+    t.same(await server.stop(), { code: 0, signal: null })
   })
 
   await t.test('in-process: example.mjs starts the server, PATCHes through it, resets and closes', async t => {
     const block = recipe(README, 'in-process')
     const result = timed('in-process', await runFileRecipe(t, block, project))
-    t.equal(result.code, 0, result.stderr)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     assertOutput(t, result.stdout, block)
   })
 
@@ -158,7 +177,7 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     t.equal(manifest.type, 'commonjs', 'npm init -y wrote "type": "commonjs", as the issue found')
     const block = recipe(README, 'tap')
     const result = timed('tap', await runFileRecipe(t, block, project))
-    t.equal(result.code, 0, `${result.stdout}\n${result.stderr}`)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     t.match(result.stdout, /ok 1 - renames a key/)
     t.match(result.stdout, /# \{ total: 2, pass: 2 \}/)
   })
@@ -166,7 +185,7 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
   await t.test('vitest: test/keys.test.ts passes under npx vitest run', async t => {
     const block = recipe(README, 'vitest')
     const result = timed('vitest', await runFileRecipe(t, block, project, { CI: 'true' }))
-    t.equal(result.code, 0, `${result.stdout}\n${result.stderr}`)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     t.match(result.stdout, /Tests\s+1 passed \(1\)/)
   })
 
@@ -192,11 +211,11 @@ console.log('reset', reset.status, JSON.stringify(await reset.json()), 'patch', 
 process.exit(reset.status === 200 && patched.status === 200 ? 0 : 1)
 `)
     const up = timed('CI start', await bash(t, start.run!, project, env(start)))
-    t.equal(up.code, 0, `the start step succeeds; stderr: ${up.stderr}`)
+    t.equal(up.code, 0, 'the start step succeeds', { stderr: up.stderr })
     t.equal(up.stderr, '', 'nothing printed while waiting')
     const tests = job.steps.find(step => step.run === 'npm test')!
     const result = await run('npm', ['test'], project, { env: consumerEnv(env(tests)) })
-    t.equal(result.code, 0, `${result.stdout}\n${result.stderr}`)
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     t.match(result.stdout, 'reset 200 {"created":4} patch 200 {"key":{"id":"key_ci","label":"From CI"')
     // The runner would end the job here; the server the step started goes with the step's process group.
     process.kill(-up.group, 'SIGTERM')
@@ -216,11 +235,11 @@ process.exit(reset.status === 200 && patched.status === 200 ? 0 : 1)
 
 t.test('docs/api.md: the operations and control-plane examples, in one shell, against a server started as they say', async t => {
   const dir = t.testdir()
-  const server = await startServer(t, { DATABASE_PATH: join(dir, 'api.db'), ADMIN_TOKEN: 'my-admin-token-123456' })
+  const server = await serve(t, { DATABASE_PATH: join(dir, 'api.db'), ADMIN_TOKEN: 'my-admin-token-123456' })
   const port = new URL(server.url).port
   const operations = recipe(recipesOf('docs/api.md'), 'operations')
   const result = await bash(t, operations.code, dir, { PORT: port })
-  t.equal(result.code, 0, result.stderr)
+  t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
   t.equal(result.stderr, '')
   assertOutput(t, result.stdout, operations)
 
@@ -233,6 +252,5 @@ t.test('docs/api.md: the operations and control-plane examples, in one shell, ag
     const again = await bash(t, broken.code, dir, { PORT: port })
     t.match(compareOutput(again.stdout, shownOutput(broken)), /^expected \{"key":\{"id":"…","label":"CI".*\n but the output goes on with "\{\\"error\\":\\"API key not found\\"\}/)
   })
-  server.child.kill('SIGTERM')
-  t.same(await server.waitForExit(), { code: 0, signal: null })
+  t.same(await server.stop(), { code: 0, signal: null })
 })
