@@ -11,13 +11,16 @@ t.jobs = 4
 
 // Root ignores file permissions: the permission cases then run as nobody, as an unprivileged user would meet them.
 const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+// A failed start takes well under a second; npm run coverage and a busy machine can make it many times that.
+const EXIT_TIMEOUT_MS = 30_000
 
 interface Run { code: number | null, stdout: string, stderr: string }
 
-function start (t: Tap, args: string[], env: Record<string, string>): Promise<Run> {
-  // tap's process tracking (NODE_OPTIONS) would write into .tap/ as that user: this child goes without it.
-  const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], {
-    ...AS_USER,
+function start (t: Tap, args: string[], env: Record<string, string>, asUser: boolean): Promise<Run> {
+  // As another user, without tap's process tracking (NODE_OPTIONS), which would write into .tap/ as that user.
+  const [command, prefix] = asUser ? ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath]] : [process.execPath, []]
+  const child = spawn(command, [...prefix, CLI, ...args], {
+    ...(asUser ? AS_USER : {}),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', JWT_SECRET: TEST_SECRET, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -26,7 +29,7 @@ function start (t: Tap, args: string[], env: Record<string, string>): Promise<Ru
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), 15_000, () => `basic-admin-mock ${args.join(' ')} to exit; stderr: ${stderr}`)
+  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), EXIT_TIMEOUT_MS, () => `basic-admin-mock ${args.join(' ')} to exit; stderr: ${stderr}`)
 }
 type Tap = { teardown: (fn: () => unknown) => void }
 
@@ -73,7 +76,9 @@ t.test('each bad start prints one line that names the setting and the fix, and e
     ['unknown command', ['srve'], memory,
       'unknown command "srve": basic-admin-mock --help lists the commands']
   ]
-  const results = await Promise.all(cases.map(([, args, env]) => start(t, args, env)))
+  // The permission cases run as an unprivileged user; the others keep tap's process tracking (for npm run coverage).
+  const permissions = new Set(['unreadable fixture', 'read-only folder', 'folder in a read-only folder'])
+  const results = await Promise.all(cases.map(([name, args, env]) => start(t, args, env, permissions.has(name))))
   results.forEach((result, i) => {
     const [name, , , line] = cases[i]!
     t.same({ code: result.code, stderr: result.stderr }, { code: 1, stderr: `basic-admin-mock: ${line}\n` }, name)
