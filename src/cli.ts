@@ -71,8 +71,12 @@ async function run (argv: string[]): Promise<void> {
     case 'serve':
       // npm swallows `npm start --port 1` into a bare "1": say so instead of ignoring it.
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (with npm start, pass flags after --: npm start -- --port 8080)`)
-      // Loaded only here: the other commands start without Fastify and its plugins.
-      await (await import('./server.js')).serve(config)
+      {
+        // Read first, so that a bad SEED_FILE fails before Fastify and its plugins load.
+        const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
+        // Loaded only here: the other commands start without Fastify and its plugins.
+        await (await import('./server.js')).serve(config, fixture)
+      }
       return
     case 'migrate':
       withDatabase(config, (_db, applied) => note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`))

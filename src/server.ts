@@ -3,16 +3,13 @@ import { buildApp } from './app.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
 import { demoBanner } from './services/demo.js'
 import { FixtureError } from './services/fixtures.js'
-import { readSeedFile } from './services/seed.js'
+import { readSeedFile, seedFileError } from './services/seed.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
-export async function serve (config: Config): Promise<FastifyInstance> {
-  const app = await seedErrors(config, async () => {
-    const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
-    return await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
-  })
+export async function serve (config: Config, fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)): Promise<FastifyInstance> {
+  const app = await seedErrors(config, async () => await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true }))
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
   app.server.headersTimeout = 10_000
@@ -50,15 +47,12 @@ export async function serve (config: Config): Promise<FastifyInstance> {
   return app
 }
 
-/** A bad fixture (its shape, or a load that fails half-way) is named by its setting. */
+/** A fixture that fails half-way through its load is named by its setting too. */
 async function seedErrors<T> (config: Config, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (error) {
-    if (!(error instanceof FixtureError) || config.SEED_FILE === undefined) throw error
-    const prefix = `fixture ${config.SEED_FILE}: `
-    const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
-    throw new ConfigError(`SEED_FILE ${config.SEED_FILE}: ${problem} (fix the file, or unset SEED_FILE for the demo data)`)
+    throw error instanceof FixtureError && config.SEED_FILE !== undefined ? seedFileError(config.SEED_FILE, error) : error
   }
 }
 

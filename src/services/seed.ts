@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import type { Clock } from '../clock.js'
 import { ConfigError } from '../config.js'
 import { writeTransaction, type Db } from '../db/database.js'
-import { loadFixture, readFixtureFile, type Fixture } from './fixtures.js'
+import { FixtureError, loadFixture, readFixtureFile, type Fixture } from './fixtures.js'
 
-/** SEED_FILE's fixture; a file that cannot be read is a one-line setting error that says what to do. */
+/** SEED_FILE's fixture; a file that cannot be read, or is not a fixture, is a one-line setting error saying what to do. */
 export function readSeedFile (path: string): Fixture {
   try {
     readFileSync(path)
@@ -12,7 +12,18 @@ export function readSeedFile (path: string): Fixture {
     const { code, message } = error as NodeJS.ErrnoException
     throw new ConfigError(`SEED_FILE ${path} cannot be read (${code ?? message}): set SEED_FILE to a fixture file this user can read, or unset it for the demo data`)
   }
-  return readFixtureFile(path)
+  try {
+    return readFixtureFile(path)
+  } catch (error) {
+    throw error instanceof FixtureError ? seedFileError(path, error) : error
+  }
+}
+
+/** A bad SEED_FILE fixture (its shape, or a load that fails half-way), named by its setting. */
+export function seedFileError (path: string, error: FixtureError): ConfigError {
+  const prefix = `fixture ${path}: `
+  const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+  return new ConfigError(`SEED_FILE ${path}: ${problem} (fix the file, or unset SEED_FILE for the demo data)`)
 }
 
 export interface ResetOptions {
