@@ -1,12 +1,16 @@
-// npm run bench [-- --quick | --soak | --workers]: PATCH against the production build, next to a bare Fastify
-// ceiling and Prism's mock, in alternating rounds, on a fresh database of 10,000 keys in 100 projects.
+// npm run bench [-- --quick | --soak | --scale | --workers N]: PATCH against the production build, next to a bare
+// Fastify ceiling and Prism's mock, in alternating rounds, on a fresh database of 10,000 keys in 100 projects (and the
+// same in a namespace); --scale compares 10,000 keys with 1,000,000 keys in 10,000 projects. docs/performance.md.
 import autocannon from 'autocannon'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../src/paths.js'
+import { createJwtService } from '../src/domain/jwt.js'
+import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
 import { memoryKb, start, type Started } from './processes.js'
 
@@ -27,6 +31,7 @@ export interface Report {
 }
 
 const QUICK_REQUESTS = 300
+const BENCH_NAMESPACE = 'bench'
 
 type Scenario = { name: string, target: () => Started | undefined, request: (req: Record<string, unknown>) => Record<string, unknown> }
 
@@ -59,14 +64,28 @@ async function load (url: string, connections: number, seconds: number, request:
   }
 }
 
-function patch (projects: BenchProject[], auth: (p: BenchProject) => string) {
+interface PatchOptions {
+  /** Every other PATCH also sets roles (that keep an admin key admin), which changes what a secret means. */
+  roles?: boolean
+  /** Sent as X-Mock-Namespace. */
+  namespace?: string
+}
+
+function patch (projects: BenchProject[], auth: (p: BenchProject) => string, options: PatchOptions = {}) {
   return (req: Record<string, unknown>): Record<string, unknown> => {
     const project = pick(projects)
+    const index = Math.floor(Math.random() * project.keyIds.length)
+    const withRoles = options.roles === true && (req.counter as number) % 2 === 1
+    const roles = index === 0 ? 'admin,read' : 'read,write'
     return {
       ...req,
-      path: `/project/${project.id}/key/${pick(project.keyIds)}`,
-      headers: { authorization: `Bearer ${auth(project)}`, 'content-type': 'application/json' },
-      body: `{"label":"bench ${String(req.counter)}"}`
+      path: `/project/${project.id}/key/${project.keyIds[index]!}`,
+      headers: {
+        authorization: `Bearer ${auth(project)}`,
+        'content-type': 'application/json',
+        ...(options.namespace === undefined ? {} : { 'x-mock-namespace': options.namespace })
+      },
+      body: withRoles ? `{"label":"bench ${String(req.counter)}","roles":"${roles}"}` : `{"label":"bench ${String(req.counter)}"}`
     }
   }
 }
@@ -91,6 +110,8 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
   const database = join(dir, 'bench.db')
   try {
     const projects = quick ? createBenchDatabase(database, 10, 10) : createBenchDatabase(database, 100, 100)
+    // The same data in a namespace's own file, where the server opens it on first use (src/namespaces.ts).
+    createBenchDatabase(namespacePath(database, BENCH_NAMESPACE), quick ? 10 : 100, quick ? 10 : 100)
     // The server as deployed: production build, default log level, WAL file; optionally one process per worker.
     const env = { DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
     const serverCommand = options.workers === undefined ? [process.execPath, CLI, 'serve'] : [process.execPath, join(root, 'bench', 'cluster-server.mjs')]
@@ -102,6 +123,8 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
       const scenarios: Scenario[] = [
         { name: 'bare fastify (ceiling)', target: () => bare, request: patch(projects, p => p.hs256) },
         { name: 'PATCH, API key', target: () => server, request: patch(projects, p => p.adminSecret) },
+        { name: 'PATCH, API key, roles in half', target: () => server, request: patch(projects, p => p.adminSecret, { roles: true }) },
+        { name: 'PATCH, API key, namespace', target: () => server, request: patch(projects, p => p.adminSecret, { namespace: BENCH_NAMESPACE }) },
         { name: 'PATCH, HS256 JWT', target: () => server, request: patch(projects, p => p.hs256) },
         { name: 'PATCH, RS256 JWT', target: () => server, request: patch(projects, p => p.rs256) },
         { name: 'prism mock (peer)', target: () => prism, request: patch(projects, p => p.hs256) }
@@ -185,6 +208,111 @@ async function soak (server: Started, scenario: Scenario, log: (line: string) =>
   return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN } }
 }
 
+export interface ScaleReport {
+  date: string
+  keys: { small: number, large: number }
+  /** `basic-admin-mock seed` of the large fixture: wall time, the file's size, the CLI's peak RSS, the database's size. */
+  seed: { seconds: number, fixtureMb: number, peakRssMb: number, databaseMb: number }
+  summary: Array<Measured & { ratio: number | undefined }>
+  /** How much of the small database's share of the ceiling the large one loses. */
+  loss: number
+  peakRssMb: { small: number | undefined, large: number | undefined }
+}
+
+/** A fixture of `projects` projects with one owner and `keys` keys each, written as a stream (the large one is ~110 MB). */
+async function writeFixture (path: string, projects: number, keys: number): Promise<BenchProject[]> {
+  const out = createWriteStream(path)
+  const write = (text: string): Promise<void> => new Promise((resolve, reject) => { if (out.write(text)) resolve(); else out.once('drain', resolve).once('error', reject) })
+  const jwt = createJwtService({ secret: BENCH_SECRET })
+  const made: BenchProject[] = []
+  await write('{"users":[')
+  for (let p = 0; p < projects; p++) await write(`${p === 0 ? '' : ','}{"id":"user_${p}","email":"user_${p}@example.com"}`)
+  await write('],"projects":[')
+  for (let p = 0; p < projects; p++) {
+    const keyIds = Array.from({ length: keys }, (_, k) => `key_${p}_${k}`)
+    const items = keyIds.map((id, k) => `{"id":"${id}","label":"Key ${k}","roles":"${k === 0 ? 'admin' : 'read'}","value":"basic_key_bench_${p}_${k}_${'0'.repeat(24)}"}`)
+    await write(`${p === 0 ? '' : ','}{"id":"proj_${p}","name":"proj_${p}","members":[{"user":"user_${p}","role":"owner"}],"keys":[${items.join(',')}]}`)
+    made.push({ id: `proj_${p}`, adminSecret: `basic_key_bench_${p}_0_${'0'.repeat(24)}`, keyIds, hs256: jwt.sign(`user_${p}`, { expiresIn: 86400 }), rs256: '' })
+  }
+  await write(']}\n')
+  await new Promise<void>((resolve, reject) => out.end(() => resolve()).once('error', reject))
+  return made
+}
+
+/** `basic-admin-mock seed FILE` into a fresh database, timed, with the CLI's peak RSS sampled from /proc. */
+async function seedTimed (database: string, fixture: string): Promise<{ seconds: number, peakRssMb: number }> {
+  const began = performance.now()
+  const child = spawn(process.execPath, [CLI, 'seed', fixture], { env: { ...process.env, DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  let peak = 0
+  const timer = setInterval(() => { peak = Math.max(peak, memoryKb(child.pid!, 'VmHWM') ?? 0) }, 20)
+  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+  clearInterval(timer)
+  if (code !== 0) throw new Error(`seed ${fixture} exited ${code}: ${stderr}`)
+  return { seconds: (performance.now() - began) / 1000, peakRssMb: peak / 1024 }
+}
+
+/**
+ * npm run bench -- --scale: PATCH by HS256 JWT over random keys, 100 connections, against 10,000 keys in 100 projects
+ * and 1,000,000 keys in 10,000 projects, both loaded with `seed` from a fixture, in alternating rounds with the ceiling.
+ */
+export async function runScale (options: { log?: (line: string) => void, large?: { projects: number, keys: number }, quick?: boolean } = {}): Promise<ScaleReport> {
+  const quick = options.quick === true
+  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'))
+  const large = options.large ?? { projects: 10_000, keys: 100 }
+  const dir = mkdtempSync(join(tmpdir(), 'basic-admin-scale-'))
+  try {
+    const smallFixture = join(dir, 'small.json')
+    const largeFixture = join(dir, 'large.json')
+    const smallProjects = quick ? await writeFixture(smallFixture, 10, 10) : await writeFixture(smallFixture, 100, 100)
+    const largeProjects = await writeFixture(largeFixture, large.projects, large.keys)
+    const smallDb = join(dir, 'small.db')
+    const largeDb = join(dir, 'large.db')
+    await seedTimed(smallDb, smallFixture)
+    const seeded = await seedTimed(largeDb, largeFixture)
+    const seed = { ...seeded, fixtureMb: statSync(largeFixture).size / 1024 / 1024, databaseMb: statSync(largeDb).size / 1024 / 1024 }
+    log(`seed of ${large.projects * large.keys} keys: ${seed.seconds.toFixed(1)} s, fixture ${seed.fixtureMb.toFixed(0)} MB, peak RSS ${seed.peakRssMb.toFixed(0)} MB, database ${seed.databaseMb.toFixed(0)} MB`)
+    const env = { JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
+    const small = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: smallDb }, '/ready')
+    const big = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', 120_000)
+    const bare = await start([process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready')
+    try {
+      const scenarios: Scenario[] = [
+        { name: 'bare fastify (ceiling)', target: () => bare, request: patch(smallProjects, p => p.hs256) },
+        { name: `PATCH, HS256 JWT, ${(smallProjects.length * smallProjects[0]!.keyIds.length).toLocaleString('en')} keys`, target: () => small, request: patch(smallProjects, p => p.hs256) },
+        { name: `PATCH, HS256 JWT, ${(large.projects * large.keys).toLocaleString('en')} keys`, target: () => big, request: patch(largeProjects, p => p.hs256) }
+      ]
+      const rounds: Measured[][] = []
+      for (let round = 0; round < (quick ? 1 : 3); round++) {
+        const measured: Measured[] = []
+        for (const scenario of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
+          if (!quick) await load(scenario.target()!.url, 100, 1, scenario.request, scenario.name)
+          const result = await load(scenario.target()!.url, quick ? 10 : 100, 5, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
+          measured.push(result)
+          log(`round ${round + 1} ${scenario.name.padEnd(36)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
+        }
+        rounds.push(measured)
+      }
+      const summary = summarise(rounds)
+      const peakRssMb = { small: (memoryKb(small.child.pid!, 'VmHWM') ?? NaN) / 1024, large: (memoryKb(big.child.pid!, 'VmHWM') ?? NaN) / 1024 }
+      const loss = 1 - summary[2]!.ratio! / summary[1]!.ratio!
+      return { date: new Date().toISOString(), keys: { small: smallProjects.length * smallProjects[0]!.keyIds.length, large: large.projects * large.keys }, seed, summary, loss, peakRssMb }
+    } finally {
+      await Promise.all([small.stop(), big.stop(), bare.stop()])
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function scaleTable (report: ScaleReport): string {
+  const lines = ['| scenario | req/s | ratio to ceiling | p99 ms | non-2xx |', '|---|---:|---:|---:|---:|']
+  for (const row of report.summary) lines.push(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${row.p99.toFixed(2)} | ${row.non2xx} |`)
+  lines.push('', `${report.keys.large.toLocaleString('en')} keys lose ${(report.loss * 100).toFixed(1)}% of the ${report.keys.small.toLocaleString('en')}-key share of the ceiling; seed ${report.seed.seconds.toFixed(1)} s (fixture ${report.seed.fixtureMb.toFixed(0)} MB, peak RSS ${report.seed.peakRssMb.toFixed(0)} MB), database ${report.seed.databaseMb.toFixed(0)} MB; server peak RSS ${report.peakRssMb.small?.toFixed(0) ?? '?'} MB at ${report.keys.small.toLocaleString('en')} keys, ${report.peakRssMb.large?.toFixed(0) ?? '?'} MB at ${report.keys.large.toLocaleString('en')}`)
+  return lines.join('\n')
+}
+
 export function table (report: Report): string {
   const lines = ['| scenario | conns | req/s | ratio to ceiling | p50 ms | p99 ms | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|']
   for (const row of report.summary) {
@@ -196,17 +324,25 @@ export function table (report: Report): string {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, soak: { type: 'boolean' }, workers: { type: 'string' } } })
-  const report = await runBench({ quick: values.quick, soak: values.soak, workers: values.workers === undefined ? undefined : Number(values.workers) })
-  process.stdout.write('\n' + table(report) + '\n')
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, soak: { type: 'boolean' }, scale: { type: 'boolean' }, workers: { type: 'string' } } })
   const out = join(root, 'bench', 'results')
   mkdirSync(out, { recursive: true })
-  const file = join(out, `${report.date.replace(/[:.]/g, '-')}${values.quick === true ? '-quick' : values.soak === true ? '-soak' : ''}.json`)
-  writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
-  process.stdout.write(`written ${file}\n`)
-  const failures = report.summary.reduce((sum, row) => sum + row.non2xx, 0)
-  if (failures > 0) {
-    process.stderr.write(`${failures} answers were not 2xx\n`)
-    process.exitCode = 1
+  if (values.scale === true) {
+    const report = await runScale()
+    process.stdout.write('\n' + scaleTable(report) + '\n')
+    const file = join(out, `${report.date.replace(/[:.]/g, '-')}-scale.json`)
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+    process.stdout.write(`written ${file}\n`)
+  } else {
+    const report = await runBench({ quick: values.quick, soak: values.soak, workers: values.workers === undefined ? undefined : Number(values.workers) })
+    process.stdout.write('\n' + table(report) + '\n')
+    const file = join(out, `${report.date.replace(/[:.]/g, '-')}${values.quick === true ? '-quick' : values.soak === true ? '-soak' : ''}.json`)
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+    process.stdout.write(`written ${file}\n`)
+    const failures = report.summary.reduce((sum, row) => sum + row.non2xx, 0)
+    if (failures > 0) {
+      process.stderr.write(`${failures} answers were not 2xx\n`)
+      process.exitCode = 1
+    }
   }
 }

@@ -2,10 +2,11 @@
 import { openDatabase } from '../src/db/database.js'
 import { migrate, readMigrations } from '../src/db/migrate.js'
 import { migrationsDir } from '../src/paths.js'
-import { hashApiKey } from '../src/services/api-key.js'
-import { createJwtService } from '../src/services/jwt.js'
-import { fixedSigningKey, signingKeySource } from '../src/services/signing-key.js'
-import { systemClock } from '../src/clock.js'
+import { hashApiKey } from '../src/domain/api-key.js'
+import { createJwtService } from '../src/domain/jwt.js'
+import { fixedSigningKey } from '../src/domain/signing-key.js'
+import { signingKeySource } from '../src/stores/signing-keys.js'
+import { systemClock } from '../src/domain/clock.js'
 
 export interface BenchProject { id: string, adminSecret: string, keyIds: string[], hs256: string, rs256: string }
 

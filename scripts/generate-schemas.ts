@@ -1,14 +1,16 @@
-// Turns the operations of openapi/basic-admin.yaml into TypeBox schemas in
-// src/schemas/generated/. `npm run generate` writes them; the test suite
-// calls generateSchemas() and fails when the committed copy differs.
+// Applies openapi/basic-admin.overlay.yaml to openapi/basic-admin.yaml (openapi-format, an Overlay 1.0
+// implementation), writes the result to openapi/basic-admin.served.yaml (what /openapi.json serves) and turns
+// its operations into TypeBox schemas in src/schemas/generated/. `npm run generate` writes them; the test
+// suite calls generateAll() and fails when a committed copy differs.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse } from 'yaml'
-import { packageRoot } from '../src/paths.js'
+import { openapiOverlay } from 'openapi-format'
+import { parse, stringify } from 'yaml'
+import { contractPath, overlayPath, packageRoot, servedContractPath } from '../src/paths.js'
 
 export const root = packageRoot
-export const contractPath = join(root, 'openapi', 'basic-admin.yaml')
+export { contractPath, overlayPath, servedContractPath }
 export const outputDir = join(root, 'src', 'schemas', 'generated')
 
 type JsonSchema = Record<string, unknown>
@@ -28,9 +30,12 @@ const OPTION_KEYWORDS = new Set(['description', 'format', 'minLength', 'maxLengt
   'minimum', 'maximum', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'additionalProperties'])
 const STRUCTURE_KEYWORDS = new Set(['type', 'properties', 'required', 'items', 'nullable', 'enum'])
 
-const HEADER = `// Generated from openapi/basic-admin.yaml by \`npm run generate\` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+const HEADER = `// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// \`npm run generate\` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
+`
+const SERVED_HEADER = `# Generated from basic-admin.yaml with basic-admin.overlay.yaml applied, by \`npm run generate\`
+# (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate. The server serves this
+# document at /openapi.json and validates requests with the schemas made from it.
 `
 
 function quote (value: string): string {
@@ -118,8 +123,9 @@ function operationFile (name: string, method: string, path: string, operation: O
   }
   const body = operation.requestBody?.content['application/json']?.schema
   if (body !== undefined) {
-    const closed = { ...body, additionalProperties: body.additionalProperties ?? false }
-    out.push(`export const ${name}BodySchema = ${emit(closed, '', `${name}.body`)}`, '')
+    // The server rejects unknown properties: the contract must say so rather than the generator adding it.
+    if (body.additionalProperties !== false) throw new Error(`${name}: the request body schema must have additionalProperties: false`)
+    out.push(`export const ${name}BodySchema = ${emit(body, '', `${name}.body`)}`, '')
   }
   const statuses = Object.keys(operation.responses)
   for (const status of statuses) {
@@ -151,10 +157,28 @@ export function generateSchemas (contract: string): Map<string, string> {
   return files
 }
 
+/** The contract with the overlay applied; fails on an action that matched nothing, so none goes stale silently. */
+export async function applyOverlay (contract: string, overlay: string): Promise<Record<string, unknown>> {
+  const overlaySet = parse(overlay) as { overlay?: string, actions: Array<{ target: string }> }
+  if (overlaySet.overlay !== '1.0.0') throw new Error(`the overlay must be an Overlay 1.0.0 document, not ${String(overlaySet.overlay)}`)
+  const { data, resultData } = await openapiOverlay(parse(contract), { overlaySet })
+  const unused = (resultData.unusedActions ?? []) as Array<{ target: string }>
+  if (unused.length > 0) throw new Error(`overlay actions that changed nothing: ${unused.map(action => action.target).join(', ')}`)
+  return data as Record<string, unknown>
+}
+
+/** Every generated file (openapi/basic-admin.served.yaml and src/schemas/generated/*), by absolute path. */
+export async function generateAll (): Promise<Map<string, string>> {
+  const served = await applyOverlay(readFileSync(contractPath, 'utf8'), readFileSync(overlayPath, 'utf8'))
+  const files = new Map([[servedContractPath, SERVED_HEADER + stringify(served, { lineWidth: 0 })]])
+  for (const [name, content] of generateSchemas(JSON.stringify(served))) files.set(join(outputDir, name), content)
+  return files
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const files = generateSchemas(readFileSync(contractPath, 'utf8'))
+  const files = await generateAll()
   mkdirSync(outputDir, { recursive: true })
-  for (const stale of readdirSync(outputDir)) if (!files.has(stale)) rmSync(join(outputDir, stale))
-  for (const [name, content] of files) writeFileSync(join(outputDir, name), content)
-  console.error(`wrote ${files.size} files to ${outputDir}`)
+  for (const stale of readdirSync(outputDir)) if (!files.has(join(outputDir, stale))) rmSync(join(outputDir, stale))
+  for (const [path, content] of files) writeFileSync(path, content)
+  console.error(`wrote ${[...files.keys()].map(path => relative(root, path)).join(', ')}`)
 }

@@ -1,19 +1,28 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { steppingClock, systemClock, type Clock } from './clock.js'
+import { steppingClock, systemClock, type Clock } from './domain/clock.js'
 import { clockStart, type Config } from './config.js'
-import { fastifyOptions, type LogStream } from './options.js'
-import authPlugin from './plugins/auth.js'
+import type { Fixture } from './domain/fixture.js'
+import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
+import { seedOnStart } from './operations/seed.js'
+import checkpointerPlugin from './plugins/checkpointer.js'
 import corsPlugin from './plugins/cors.js'
-import databasePlugin from './plugins/database.js'
 import errorsPlugin from './plugins/errors.js'
+import expectPlugin from './plugins/expect.js'
+import faultsPlugin from './plugins/faults.js'
+import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
+import requestOrderPlugin from './plugins/request-order.js'
+import shutdownPlugin from './plugins/shutdown.js'
 import swaggerPlugin from './plugins/swagger.js'
-import adminRoutes from './routes/admin.js'
+import tokensPlugin from './plugins/tokens.js'
+import worldPlugin from './plugins/world.js'
+import controlPlane from './routes/admin/index.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
-import type { Fixture } from './services/fixtures.js'
+import { createNamespaces } from './namespaces.js'
+import { openWorld } from './world.js'
 
 export interface AppOptions {
   config: Config
@@ -36,23 +45,63 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const fastifyConfig = fastifyOptions(config, options.logStream)
   const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
     .withTypeProvider<TypeBoxTypeProvider>()
-  const clock = options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
+  // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
+  const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
+  const seed = { fixture: options.fixture, source: options.fixtureSource, demo: options.fixture === undefined && options.demo === true }
+  const world = openWorld({ path: config.DATABASE_PATH, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
+  try {
+    if (world.migrated.length > 0) app.log.info({ applied: world.migrated }, 'database migrated')
+    const seeded = seedOnStart(world)
+    if (seeded !== undefined) app.log.info(seeded, 'fixture loaded')
+  } catch (error) {
+    await world.close()
+    throw error
+  }
+  const namespaces = createNamespaces({
+    defaultWorld: world,
+    limit: config.NAMESPACE_LIMIT,
+    open: (name, path) => {
+      const opened = openWorld({ name, path, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
+      try {
+        seedOnStart(opened)
+      } catch (error) {
+        opened.close().catch(() => {})
+        throw error
+      }
+      return opened
+    }
+  })
+  const redact = redactorFor(config)
   // Every answer names its request, so a client's report can be matched to the server's log lines.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     done()
   })
-  if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
-  await app.register(errorsPlugin)
-  await app.register(jsonBodyPlugin)
-  await app.register(databasePlugin, { path: config.DATABASE_PATH, clock, fixture: options.fixture, fixtureSource: options.fixtureSource, demo: options.demo ?? false })
-  await app.register(authPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
-  // Before the routes, so that its journal hook sees every one of them.
-  if (config.ADMIN_TOKEN !== undefined) await app.register(adminRoutes, { token: config.ADMIN_TOKEN, journalSize: config.JOURNAL_SIZE })
-  await app.register(swaggerPlugin)
-  await app.register(healthRoutes)
-  await app.register(jwksRoutes)
-  await app.register(keyRoutes)
-  await app.ready()
+  try {
+    if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
+    await app.register(worldPlugin, { namespaces })
+    await app.register(requestOrderPlugin)
+    await app.register(expectPlugin)
+    await app.register(shutdownPlugin)
+    await app.register(errorsPlugin, { redact })
+    await app.register(jsonBodyPlugin)
+    await app.register(checkpointerPlugin)
+    await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
+    if (config.ADMIN_TOKEN !== undefined) {
+      await app.register(journalPlugin, { redact })
+      await app.register(faultsPlugin)
+      await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+    }
+    await app.register(swaggerPlugin)
+    await app.register(healthRoutes)
+    await app.register(jwksRoutes)
+    await app.register(keyRoutes)
+    await app.ready()
+  } catch (error) {
+    // A plugin that cannot start (a bad JWT_PRIVATE_KEY_FILE) must not leave the database open.
+    await namespaces.close()
+    await world.close()
+    throw error
+  }
   return app
 }

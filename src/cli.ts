@@ -1,52 +1,51 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { systemClock } from './clock.js'
 import { parse, required, text, USAGE, UsageError } from './cli-args.js'
-import { ConfigError, DEVELOPMENT_SECRET_WARNING, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
-import { DatabaseOpenError, openDatabase, type Db } from './db/database.js'
-import { migrate, MigrationError, readMigrations } from './db/migrate.js'
-import { migrationsDir, packageRoot } from './paths.js'
-import { DEMO_FIXTURE } from './services/demo.js'
-import { DURATION_HINT, parseDuration } from './services/duration.js'
-import { createJwtService } from './services/jwt.js'
-import { fixedSigningKey, readSigningKeyFile, signingKeySource, SigningKeyError } from './services/signing-key.js'
-import { FixtureError, loadFixture, readFixtureFile } from './services/fixtures.js'
-import { createReset, readSeedFile } from './services/seed.js'
-import { normaliseLabel, normaliseRoles, RuleError } from './services/rules.js'
-import { createAccessStore } from './stores/access.js'
-import { createKeyStore } from './stores/keys.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
+import { DatabaseOpenError } from './db/database.js'
+import { systemClock } from './domain/clock.js'
+import { SYSTEM } from './domain/credential.js'
+import { FixtureError, readFixtureFile } from './domain/fixture.js'
+import type { Refusal } from './domain/refusal.js'
+import { RuleError } from './domain/rules.js'
+import { SigningKeyError } from './domain/signing-key.js'
+import { MigrationError } from './db/migrate.js'
+import { createKeyNow } from './operations/create-key.js'
+import { loadFixture, resetToSeedNow } from './operations/seed.js'
+import { mintToken, tokenService } from './operations/tokens.js'
+import { packageRoot } from './paths.js'
+import { readSeedFile } from './seed-file.js'
+import { openWorld, type Seed, type World } from './world.js'
 
-/** Opens and migrates the database, runs fn, and closes it. */
-function withDatabase<T> (config: Config, fn: (db: Db, applied: number[]) => T): T {
-  const db = openDatabase(config.DATABASE_PATH)
+/** Opens (and migrates) the configured database as a world (without a seed unless given), runs fn, and closes it. */
+async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>, seed: Seed = { fixture: undefined, source: undefined, demo: false }): Promise<T> {
+  const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed, journalSize: 0 })
   try {
-    return fn(db, migrate(db, readMigrations(migrationsDir)))
+    return await fn(world)
   } finally {
-    db.close()
+    await world.close()
   }
 }
 
+/** A refusal as this CLI's one-line error, naming the flag as the user typed it. */
+function usageError (refusal: Refusal): UsageError {
+  if (refusal.kind !== 'bad-input') return new UsageError(refusal.kind)
+  return new UsageError(refusal.field === undefined ? refusal.message : `--${flagName(refusal.field.replace(/[A-Z]/g, c => `_${c}`))} ${refusal.message}`)
+}
+
 /** Why a token for this user will meet 404s, if the database says so; undefined when it is a known user or cannot be checked. */
-function unknownUser (config: Config, user: string): string | undefined {
+async function unknownUser (config: Config, user: string): Promise<string | undefined> {
   const path = config.DATABASE_PATH
   // A :memory: database lives inside its server: no other process can look.
   if (path === ':memory:' || path.startsWith('file:')) return undefined
   if (!existsSync(path)) return `warning: the database ${path} (DATABASE_PATH) does not exist, so user ${JSON.stringify(user)} could not be checked: use the DATABASE_PATH of the server this token is for`
-  let db: Database.Database | undefined
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true })
-    db.pragma('busy_timeout = 5000')
-    if (db.prepare('SELECT 1 FROM users WHERE id = ?').get(user) !== undefined) return undefined
-    const known = db.prepare<[], string>('SELECT id FROM users ORDER BY id LIMIT 5').pluck().all()
-    return `warning: user ${JSON.stringify(user)} is not in the database ${path}, so the server answers this token with 404 {"error":"API key not found"}` +
-      ` on every key operation; its users: ${known.length === 0 ? 'none' : known.join(', ')}`
+    if (await withWorld(config, world => world.members.userExists(user))) return undefined
   } catch {
     return undefined
-  } finally {
-    db?.close()
   }
+  return `warning: user ${JSON.stringify(user)} is not in the database ${path}, so the server answers this token with 404 {"error":"API key not found"} on every key operation`
 }
 
 let settings: Config | undefined
@@ -79,55 +78,48 @@ async function run (argv: string[]): Promise<void> {
       }
       return
     case 'migrate':
-      withDatabase(config, (_db, applied) => note(applied.length === 0 ? 'database is up to date' : `applied migrations ${applied.join(', ')}`))
+      await withWorld(config, world => note(world.migrated.length === 0 ? 'database is up to date' : `applied migrations ${world.migrated.join(', ')}`))
       return
     case 'seed': {
       const file = rest[0]
       if (file === undefined) throw new UsageError('seed needs a fixture file: basic-admin-mock seed FILE')
       const fixture = readFixtureFile(file)
-      const { created } = withDatabase(config, db => loadFixture(db, fixture, systemClock, file))
+      const { created } = await withWorld(config, async world => await loadFixture(world, fixture, file))
       note(`loaded ${file}: ${created} new row(s)`)
       return
     }
     case 'reset': {
       if (config.DATABASE_PATH === ':memory:') throw new UsageError('reset needs DATABASE_PATH to be a file: a :memory: database lives inside its server (reset that one with POST /__admin/reset, or mock.reset())')
-      const seed = config.SEED_FILE === undefined ? DEMO_FIXTURE : readSeedFile(config.SEED_FILE)
-      const { created } = withDatabase(config, db => createReset(db, { seed, clock: systemClock, source: config.SEED_FILE })())
+      // The seed the server has: SEED_FILE's fixture, or the demo data.
+      const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
+      const { created } = await withWorld(config, world => resetToSeedNow(world), { fixture, source: config.SEED_FILE, demo: fixture === undefined })
       note(`reset ${config.DATABASE_PATH} to ${config.SEED_FILE === undefined ? 'the demo data' : `the fixture ${config.SEED_FILE}`}: ${created} row(s)`)
       return
     }
     case 'token': {
-      const alg = text(values.alg) ?? 'HS256'
-      if (alg !== 'HS256' && alg !== 'RS256') throw new UsageError(`--alg must be HS256 or RS256 (got ${JSON.stringify(alg)})`)
       const user = required(values.user, 'user')
-      const expiresText = text(values['expires-in']) ?? '1h'
-      const expiresIn = parseDuration(expiresText)
-      if (expiresIn === undefined) throw new UsageError(`--expires-in must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`)
-      // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database.
-      const signingKey = alg === 'HS256'
-        ? undefined
-        : fixedSigningKey(config.JWT_PRIVATE_KEY_FILE !== undefined
-          ? readSigningKeyFile(config.JWT_PRIVATE_KEY_FILE)
-          : withDatabase(config, db => signingKeySource(db, systemClock).current()))
-      const jwt = createJwtService({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, signingKey })
-      const token = jwt.sign(user, { expiresIn, alg })
-      if (alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
-      const warning = unknownUser(config, user)
+      const settings = { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE }
+      const input = { user, alg: text(values.alg), expiresIn: text(values['expires-in']) }
+      // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database (opened only then).
+      const minted = values.alg === 'RS256' && config.JWT_PRIVATE_KEY_FILE === undefined
+        ? await withWorld(config, world => mintToken(tokenService(settings, world).jwt, input))
+        : mintToken(tokenService(settings).jwt, input)
+      if (!minted.ok) throw usageError(minted.refusal)
+      if (minted.value.alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      const warning = await unknownUser(config, user)
       if (warning !== undefined) note(`basic-admin-mock: ${warning}`)
-      out(token)
+      out(minted.value.token)
       return
     }
     case 'key': {
       if (rest[0] !== 'create') throw new UsageError('usage: basic-admin-mock key create --project ID --label L --roles R')
       const project = required(values.project, 'project')
-      const label = normaliseLabel(required(values.label, 'label'))
-      const roles = normaliseRoles(required(values.roles, 'roles'))
-      const key = withDatabase(config, db => {
-        if (!createAccessStore(db).projectExists(project)) throw new UsageError(`unknown project ${JSON.stringify(project)}`)
-        return createKeyStore(db, systemClock).create(project, { label, roles })
-      })
-      note(`created key ${key.id} in project ${project} (label ${JSON.stringify(label)}, roles ${JSON.stringify(roles)})`)
-      out(key.secret)
+      const input = { projectId: project, label: required(values.label, 'label'), roles: required(values.roles, 'roles') }
+      const created = await withWorld(config, world => createKeyNow(world, SYSTEM, input))
+      if (!created.ok) throw created.refusal.kind === 'not-visible' ? new UsageError(`unknown project ${JSON.stringify(project)}`) : usageError(created.refusal)
+      const key = created.value
+      note(`created key ${key.id} in project ${project} (label ${JSON.stringify(key.label)}, roles ${JSON.stringify(key.roles)})`)
+      out(key.value)
       return
     }
     default:

@@ -21,6 +21,8 @@ export const ConfigSchema = Type.Object({
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, shown: 'none: no control plane', description: 'bearer token (16 characters or more) that turns on the control plane under /__admin', must: 'must be at least 16 characters long' })),
   JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many recent requests the control plane\'s journal keeps', must: 'must be a whole number from 0 to 100000' }),
   CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
+  NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
+  FAULT_SEED: Type.String({ default: '0', description: 'seed of the generator that decides probabilistic faults, so runs repeat' }),
   CORS_ORIGIN: Type.Optional(Type.String({ minLength: 1, shown: 'none: no CORS headers', description: 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173' }))
 })
 
@@ -44,7 +46,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
     const flag = flags[flagName(setting)]
     const value = typeof flag === 'string' && flag !== '' ? flag : env[setting]
     if (value === undefined || value === '') continue
-    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE') && /^\d+$/.test(value) ? Number(value) : value
+    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE' || setting === 'NAMESPACE_LIMIT') && /^\d+$/.test(value) ? Number(value) : value
   }
   const config = Value.Default(ConfigSchema, raw) as Config
   const error = Value.Errors(ConfigSchema, config).First()

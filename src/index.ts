@@ -1,6 +1,6 @@
 // The package's programmatic entry: the mock server in-process (a consumer's tests), or the app itself (embedding).
-export { startMockServer, type CreatedKey, type MockServer, type MockServerOptions } from './mock-server.js'
+export { startMockServer, type CreatedKey, type FaultRule, type MockFaults, type MockNamespace, type MockServer, type MockServerOptions, type StoredFault } from './mock-server.js'
 export { buildApp, type AppOptions } from './app.js'
 export { loadConfig, ConfigError, type Config } from './config.js'
-export { parseFixture, type Fixture } from './services/fixtures.js'
-export { createJwtService } from './services/jwt.js'
+export { parseFixture, type Fixture } from './domain/fixture.js'
+export { createJwtService } from './domain/jwt.js'

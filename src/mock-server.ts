@@ -1,10 +1,19 @@
+// The whole server in a consumer's own test process (README "In-process use"): a free port, an in-memory database.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { closestMatch } from 'leven'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { DURATION_HINT, parseDuration } from './services/duration.js'
-import { checkFixture, readFixtureFile, type Fixture } from './services/fixtures.js'
-import { normaliseLabel, normaliseRoles } from './services/rules.js'
+import { Value } from '@sinclair/typebox/value'
+import { SYSTEM } from './domain/credential.js'
+import { faultRuleProblem, FaultRuleSchema, type FaultRule, type StoredFault } from './domain/faults.js'
+import { namespaceNameProblem } from './domain/namespace.js'
+import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
+import type { Refusal } from './domain/refusal.js'
+import { createKeyNow, type CreatedKey } from './operations/create-key.js'
+import { resetToSeed } from './operations/seed.js'
+import { mintToken } from './operations/tokens.js'
+import type { World } from './world.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -25,15 +34,31 @@ export interface MockServerOptions {
   adminToken?: string
   /** Default 'silent'. */
   logLevel?: Config['LOG_LEVEL']
+  /** Where the fault rules' probabilities start (FAULT_SEED); default '0'. */
+  faultSeed?: string
+  /** How many namespaces may be open besides the default one (NAMESPACE_LIMIT); default 1000. */
+  namespaceLimit?: number
 }
 
-export interface CreatedKey {
-  id: string
-  label: string
-  roles: string
-  /** The secret, to send as `Authorization: Bearer <value>`. */
-  value: string
-  created_at: string
+export type { CreatedKey, FaultRule, StoredFault }
+
+/** One namespace's isolated world (README "Parallel suites"): send `headers` with each request to act in it. */
+export interface MockNamespace {
+  name: string
+  headers: { 'x-mock-namespace': string }
+  /** Back to the seed, this namespace only. */
+  reset: () => Promise<void>
+  /** A user JWT this server accepts (users are the namespace's own). */
+  token: MockServer['token']
+  /** A new API key in a project of this namespace. */
+  createKey: MockServer['createKey']
+}
+
+export interface MockFaults {
+  /** Adds a fault rule (README "Unhappy paths") to the default namespace, or to `namespace`; returns it with its id. */
+  add: (rule: FaultRule, namespace?: string) => StoredFault
+  /** Clears the rules of the default namespace, or of `namespace`. */
+  clear: (namespace?: string) => void
 }
 
 export interface MockServer {
@@ -42,16 +67,39 @@ export interface MockServer {
   /** The Fastify instance, for inject() and anything else in-process. */
   app: FastifyInstance
   close: () => Promise<void>
-  /** Back to the seed (and the clock to its start), in one transaction. */
+  /** Back to the seed (and the clock to its start), in one transaction, after every request already in. */
   reset: () => Promise<void>
   /** A user JWT this server accepts. */
   token: (userId: string, options?: { alg?: 'HS256' | 'RS256', expiresIn?: string }) => string
   /** A new API key in an existing project; label and roles follow the API's body rules. */
   createKey: (projectId: string, label: string, roles: string) => CreatedKey
+  /** The namespace of that name, created from the seed on first use. */
+  namespace: (name: string) => MockNamespace
+  /** Fault rules; only with `adminToken` (faults exist only with the control plane). */
+  faults: MockFaults
 }
+
+const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit']
+
+/** A misspelt option would otherwise be ignored, and the consumer's calls would all meet the demo data. */
+function checkOptionNames (options: object): void {
+  const plain = (name: string): string => name.toLowerCase().replace(/[-_]/g, '')
+  for (const name of Object.keys(options)) {
+    if ((OPTIONS as string[]).includes(name)) continue
+    const closest = closestMatch(plain(name), OPTIONS.map(plain), { maxDistance: Math.max(2, Math.floor(name.length / 3)) })
+    const known = OPTIONS.find(option => plain(option) === closest)
+    throw new TypeError(`startMockServer: unknown option ${JSON.stringify(name)} (${known === undefined ? `known: ${OPTIONS.join(', ')}` : `did you mean ${JSON.stringify(known)}?`})`)
+  }
+}
+
+/** A refusal as the TypeError of this API, naming the option or argument as the caller wrote it. */
+const typeError = (refusal: Refusal): TypeError => new TypeError(refusal.kind === 'bad-input'
+  ? (refusal.field === undefined ? refusal.message : `${refusal.field} ${refusal.message}`)
+  : refusal.kind === 'not-visible' ? 'unknown project' : refusal.kind)
 
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
+  checkOptionNames(options)
   const env: Record<string, string | undefined> = {
     DATABASE_PATH: options.databasePath ?? ':memory:',
     JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('base64url'),
@@ -59,7 +107,9 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     JWT_AUDIENCE: options.jwtAudience,
     CLOCK: options.clock,
     ADMIN_TOKEN: options.adminToken,
-    LOG_LEVEL: options.logLevel ?? 'silent'
+    LOG_LEVEL: options.logLevel ?? 'silent',
+    FAULT_SEED: options.faultSeed,
+    NAMESPACE_LIMIT: options.namespaceLimit === undefined ? undefined : String(options.namespaceLimit)
   }
   const config = loadConfig(env)
   // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
@@ -74,21 +124,44 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const host = options.host ?? '127.0.0.1'
+  const worldOf = (name: string | undefined): World => {
+    if (name === undefined) return app.world
+    const problem = namespaceNameProblem(name)
+    if (problem !== undefined) throw new TypeError(`namespace ${problem}`)
+    return app.namespaces.get(name)
+  }
+  const token: MockServer['token'] = (userId, tokenOptions = {}) => {
+    const minted = mintToken(app.jwt, { user: userId, alg: tokenOptions.alg, expiresIn: tokenOptions.expiresIn })
+    if (!minted.ok) throw typeError(minted.refusal)
+    return minted.value.token
+  }
+  const keyMaker = (world: World): MockServer['createKey'] => (projectId, label, roles) => {
+    const created = createKeyNow(world, SYSTEM, { projectId, label, roles })
+    if (!created.ok) throw created.refusal.kind === 'not-visible' ? new TypeError(`unknown project ${JSON.stringify(projectId)}`) : typeError(created.refusal)
+    return created.value
+  }
+  const faultsOf = (namespace: string | undefined): World['faults'] => {
+    if (options.adminToken === undefined) throw new TypeError('faults exist only with the control plane: start the server with adminToken')
+    return worldOf(namespace).faults
+  }
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
     close: async () => { await app.close() },
-    reset: async () => { app.resetToSeed() },
-    token: (userId, tokenOptions = {}) => {
-      const expiresIn = parseDuration(tokenOptions.expiresIn ?? '1h')
-      if (expiresIn === undefined) throw new TypeError(`expiresIn must ${DURATION_HINT} (got ${JSON.stringify(tokenOptions.expiresIn)})`)
-      return app.jwt.sign(userId, { expiresIn, alg: tokenOptions.alg ?? 'HS256' })
+    reset: async () => { await resetToSeed(app.world) },
+    token,
+    createKey: keyMaker(app.world),
+    namespace: (name) => {
+      const world = worldOf(name)
+      return { name, headers: { 'x-mock-namespace': name }, reset: async () => { await resetToSeed(world) }, token, createKey: keyMaker(world) }
     },
-    createKey: (projectId, label, roles) => {
-      if (!app.access.projectExists(projectId)) throw new TypeError(`unknown project ${JSON.stringify(projectId)}`)
-      const key = { label: normaliseLabel(label), roles: normaliseRoles(roles) }
-      const created = app.keys.create(projectId, key)
-      return { id: created.id, ...key, value: created.secret, created_at: new Date(created.created_at).toISOString() }
+    faults: {
+      add: (rule, namespace) => {
+        const checked = Value.Check(FaultRuleSchema, rule) ? faultRuleProblem(rule) : `${Value.Errors(FaultRuleSchema, rule).First()?.path ?? ''} ${Value.Errors(FaultRuleSchema, rule).First()?.message ?? 'is invalid'}`.trim()
+        if (checked !== undefined) throw new TypeError(`fault rule: ${checked}`)
+        return faultsOf(namespace).add(rule)
+      },
+      clear: (namespace) => { faultsOf(namespace).clear() }
     }
   }
 }

@@ -16,4 +16,7 @@ function findRoot (from: string): string {
 
 export const packageRoot = findRoot(dirname(fileURLToPath(import.meta.url)))
 export const migrationsDir = join(packageRoot, 'migrations')
+// The seed as it is, the overlay stating what the server enforces, and the two applied (npm run generate).
 export const contractPath = join(packageRoot, 'openapi', 'basic-admin.yaml')
+export const overlayPath = join(packageRoot, 'openapi', 'basic-admin.overlay.yaml')
+export const servedContractPath = join(packageRoot, 'openapi', 'basic-admin.served.yaml')

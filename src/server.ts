@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
-import { demoBanner } from './services/demo.js'
-import { FixtureError } from './services/fixtures.js'
-import { readSeedFile, seedFileError } from './services/seed.js'
+import { demoBanner } from './domain/demo.js'
+import { FixtureError, type Fixture } from './domain/fixture.js'
+import { demoKey } from './operations/seed.js'
+import { readSeedFile, seedFileError } from './seed-file.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
-export async function serve (config: Config, fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)): Promise<FastifyInstance> {
+export async function serve (config: Config, fixture: Fixture | undefined = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)): Promise<FastifyInstance> {
   const app = await seedErrors(config, async () => await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true }))
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
@@ -26,9 +27,6 @@ export async function serve (config: Config, fixture = config.SEED_FILE === unde
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
   const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const demo = demoBanner(app.keys, url, config.SEED_FILE === undefined)
-  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
-  if (demo !== undefined) process.stdout.write(`${demo}\n`)
 
   let closing = false
   const shutdown = (signal: string): void => {
@@ -42,8 +40,14 @@ export async function serve (config: Config, fixture = config.SEED_FILE === unde
       process.exit(1)
     })
   }
-  process.once('SIGTERM', shutdown)
-  process.once('SIGINT', shutdown)
+  // on, not once: under `npm start` a Ctrl-C reaches the server twice (from the terminal, and forwarded by npm), and a
+  // second signal with no handler would kill it half-way through the shutdown. The grace period bounds it anyway.
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+  // Only now: whoever sees the banner and signals at once (a terminal's Ctrl-C, a test) gets the graceful shutdown.
+  const demo = demoBanner(demoKey(app.world), app.world.keys.get('proj_demo', 'key_demo') !== undefined, url, config.SEED_FILE === undefined)
+  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
+  if (demo !== undefined) process.stdout.write(`${demo}\n`)
   return app
 }
 

@@ -1,12 +1,12 @@
 // The benchmark harness must not rot: its quick mode runs once here. It asserts only that it ran and
 // every answer was 2xx, never a speed (the machine is shared; speed is what `npm run bench` reports).
 import t from 'tap'
-import { runBench, table } from '../bench/run.js'
+import { runBench, runScale, scaleTable, table } from '../bench/run.js'
 
 t.test('npm run bench -- --quick drives every scenario and every answer is 2xx', async t => {
   const lines: string[] = []
   const report = await runBench({ quick: true, log: line => lines.push(line) })
-  t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, API key', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT'])
+  t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, API key', 'PATCH, API key, roles in half', 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT'])
   for (const row of report.summary) {
     t.ok(row.requests > 0, `${row.scenario}: requests were made`)
     t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
@@ -15,5 +15,15 @@ t.test('npm run bench -- --quick drives every scenario and every answer is 2xx',
   t.ok(report.startup.serverMs > 0 && report.startup.bareMs > 0, 'start-up measured')
   t.ok(report.peakRssMb !== undefined && report.peakRssMb > 0, 'peak RSS read')
   t.match(table(report), /\| PATCH, API key \| 10 \| \d+ \| \d\.\d\d \|/)
-  t.equal(lines.length, 4, 'one progress line per scenario')
+  t.equal(lines.length, 6, 'one progress line per scenario')
+})
+
+t.test('npm run bench -- --scale, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {
+  const lines: string[] = []
+  const report = await runScale({ quick: true, large: { projects: 20, keys: 10 }, log: line => lines.push(line) })
+  t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, HS256 JWT, 100 keys', 'PATCH, HS256 JWT, 200 keys'])
+  for (const row of report.summary) t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
+  t.ok(report.seed.seconds > 0 && report.seed.databaseMb > 0 && report.seed.peakRssMb > 0, 'the seed measured')
+  t.ok(Number.isFinite(report.loss), 'the loss computed')
+  t.match(scaleTable(report), /200 keys lose -?\d+\.\d% of the 100-key share of the ceiling/)
 })

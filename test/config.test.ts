@@ -6,7 +6,7 @@ import { packageRoot } from '../src/paths.js'
 
 t.test('defaults to the contract\'s development server and a file in ./data', async t => {
   const config = loadConfig({})
-  t.strictSame(config, { PORT: 3003, HOST: '127.0.0.1', DATABASE_PATH: './data/basic-admin.db', JWT_SECRET: DEVELOPMENT_JWT_SECRET, LOG_LEVEL: 'info', JOURNAL_SIZE: 1000 })
+  t.strictSame(config, { PORT: 3003, HOST: '127.0.0.1', DATABASE_PATH: './data/basic-admin.db', JWT_SECRET: DEVELOPMENT_JWT_SECRET, LOG_LEVEL: 'info', JOURNAL_SIZE: 1000, NAMESPACE_LIMIT: 1000, FAULT_SEED: '0' })
   t.ok(usesDevelopmentSecret(config))
 })
 
@@ -15,10 +15,10 @@ t.test('reads every setting from the environment, and flags win over it', async 
     ['PORT', '8080'], ['HOST', '0.0.0.0'], ['DATABASE_PATH', ':memory:'], ['SEED_FILE', 'seed.json'], ['JWT_SECRET', 'x'.repeat(32)],
     ['JWT_ISSUER', 'i'], ['JWT_AUDIENCE', 'a'], ['JWT_PRIVATE_KEY_FILE', 'key.pem'], ['LOG_LEVEL', 'warn'],
     ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
-    ['CORS_ORIGIN', 'http://localhost:5173']
+    ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173']
   ])
   t.strictSame(Object.keys(env).sort(), [...SETTINGS].sort(), 'every setting')
-  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50 })
+  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, NAMESPACE_LIMIT: 8 })
   t.match(loadConfig(env, { port: '0', 'log-level': 'debug', 'jwt-secret': 'y'.repeat(40) }), { PORT: 0, LOG_LEVEL: 'debug', JWT_SECRET: 'y'.repeat(40) })
   t.notOk(usesDevelopmentSecret(loadConfig(env)))
   t.equal(loadConfig({ PORT: '' }).PORT, 3003, 'an empty variable is unset')

@@ -5,6 +5,7 @@ import { execFile, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { packageRoot } from '../src/paths.js'
+import { patience } from './patience.js'
 
 export const ROOT = packageRoot
 
@@ -17,11 +18,11 @@ export function consumerEnv (extra: Record<string, string> = {}): Record<string,
   return { ...env, ...extra }
 }
 
-/** Runs a command to completion in a consumer's environment; killed after timeoutMs (2 minutes by default). */
+/** Runs a command to completion in a consumer's environment; killed after timeoutMs (by default 2 minutes, more on a busy machine). */
 export function run (command: string, args: string[], cwd: string, options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<Run> {
   const started = Date.now()
   return new Promise(resolve => {
-    execFile(command, args, { cwd, env: options.env ?? consumerEnv(), timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd, env: options.env ?? consumerEnv(), timeout: options.timeoutMs ?? patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
       resolve({ code, signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr, ms: Date.now() - started })
     })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { dockerignore, parseDockerfile, readCompose, RecipeError } from '../scripts/docker-recipe.mjs'
 import { startMockServer } from '../src/index.js'
 import { packageRoot } from '../src/paths.js'
-import { parseFixture } from '../src/services/fixtures.js'
+import { parseFixture } from '../src/domain/fixture.js'
 
 const read = (path: string): string => readFileSync(join(packageRoot, path), 'utf8')
 const { stages, final } = parseDockerfile(read('Dockerfile'))

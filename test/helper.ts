@@ -6,7 +6,7 @@ import { SignJWT } from 'jose'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import type { Fixture } from '../src/services/fixtures.js'
+import type { Fixture } from '../src/domain/fixture.js'
 import type { KeyRow } from '../src/stores/keys.js'
 
 export const TEST_SECRET = 'a-test-secret-that-is-32-bytes-or-longer'
@@ -68,8 +68,8 @@ export async function build (t: Test, options: Omit<Partial<AppOptions>, 'config
   return {
     app,
     config,
-    row: id => app.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as KeyRow | undefined,
-    rows: () => app.db.prepare('SELECT * FROM api_keys ORDER BY id').all() as KeyRow[]
+    row: id => app.world.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as KeyRow | undefined,
+    rows: () => app.world.db.prepare('SELECT * FROM api_keys ORDER BY id').all() as KeyRow[]
   }
 }
 

@@ -2,9 +2,9 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import type { Config } from '../src/config.js'
+import { ADMIN_TOKEN } from './answers.js'
 import { bearer, build, patchKey, SECRETS, userToken } from './helper.js'
 
-const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 interface Line { level: number, msg: string, reqId?: string, [field: string]: unknown }
@@ -43,7 +43,7 @@ t.test('every answer carries an x-request-id, whatever its status and wherever i
     ids.add(requestId(res))
   }
   t.equal(ids.size, answers.length, 'one id per request')
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   const fault = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.equal(fault.statusCode, 500)
   t.match(fault.headers['x-request-id'], UUID, 'a fault too')
@@ -139,12 +139,18 @@ t.test('no secret, token, Authorization value or admin token reaches any log lin
   t.notMatch(all, /eyJ[A-Za-z0-9_-]{10,}\.|basic_key_[A-Za-z0-9_-]{11}/, 'nothing longer than a JSON.parse excerpt that looks like a token or key')
 })
 
-t.test('LOG_LEVEL=info logs each request once, as it is answered, with its id, method, path, status and time', async t => {
+t.test('LOG_LEVEL=info logs each request once, as it is answered, with its id, method, path, status and time; a refusal also says why', async t => {
   const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
+  const ok = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
+  const answered = lines().filter(line => line.reqId === requestId(ok))
+  t.same(answered.map(line => line.msg), ['request completed'], 'one line, the arrival line being at debug')
+  t.match(answered[0], { level: 30, method: 'PATCH', url: '/project/proj_one/key/key_read', statusCode: 200, responseTime: Number })
+
   const res = await patchKey(app, 'proj_two', 'key_two_read', { label: 'x' }, bearer(SECRETS.key_admin))
   const own = lines().filter(line => line.reqId === requestId(res))
-  t.same(own.map(line => line.msg), ['request completed'], 'one line, the arrival line being at debug')
-  t.match(own[0], { level: 30, method: 'PATCH', url: '/project/proj_two/key/key_two_read', statusCode: 404, responseTime: Number })
+  t.same(own.map(line => line.msg), ['not found', 'request completed'], 'a 404 logs why, then the request line')
+  t.match(own[0], { level: 30, reason: 'the calling key belongs to another project' })
+  t.match(own[1], { level: 30, method: 'PATCH', url: '/project/proj_two/key/key_two_read', statusCode: 404, responseTime: Number })
 })
 
 t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => {
@@ -153,7 +159,7 @@ t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => 
   await patchKey(app, 'proj_one', 'key_read', { label: '' }, bearer(SECRETS.key_admin))
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer('basic_key_nobody_000000000000000000000'))
   t.strictSame(lines(), [], 'nothing below warn')
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.strictSame(lines().map(line => [line.level, line.msg]), [[50, 'request failed']])
 })
@@ -161,14 +167,14 @@ t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => 
 t.test('LOG_LEVEL=silent logs nothing, even a fault', async t => {
   const { app, text } = await logged(t, { LOG_LEVEL: 'silent' })
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(await userToken('user_owner')))
   t.strictSame(text, [])
 })
 
 t.test('a fault answers the bare 500 and logs the error, with its stack, under the request id the client got', async t => {
   const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
-  app.db.prepare('DROP TABLE api_keys').run()
+  app.world.db.prepare('DROP TABLE api_keys').run()
   const res = await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, { ...bearer(await userToken('user_owner')), 'x-request-id': 'fault-1' })
   t.equal(res.statusCode, 500)
   t.equal(res.body, '{"error":"Internal Server Error","message":"Internal Server Error"}')
@@ -177,4 +183,56 @@ t.test('a fault answers the bare 500 and logs the error, with its stack, under t
   t.equal(errors.length, 1)
   t.match(errors[0], { reqId: 'fault-1', msg: 'request failed', err: { type: 'SqliteError', message: /no such table: api_keys/, stack: /SqliteError/ } })
   t.match(lines().filter(line => line.reqId === 'fault-1').map(line => line.msg).filter(msg => msg !== 'incoming request'), ['request failed', 'request completed'])
+})
+
+t.test('credentials in the URL or the request id reach neither a log line nor the journal, wherever the client puts them', async t => {
+  const { app, text } = await logged(t, { LOG_LEVEL: 'trace' })
+  const admin = bearer(ADMIN_TOKEN)
+  const hs = await userToken('user_owner')
+  const secrets = [SECRETS.key_admin, SECRETS.key_two_read, hs, ADMIN_TOKEN]
+  const urls = [
+    `/project/proj_one/key?access_token=${hs}`,
+    `/project/proj_one/key?api_key=${SECRETS.key_two_read}&other=1`,
+    `/project/proj_one/key?token=${ADMIN_TOKEN}`,
+    `/project/proj_one/key/${SECRETS.key_two_read}`,
+    `/project/${encodeURIComponent(SECRETS.key_two_read).replace(/_/g, '%5F')}/key`,
+    `/nowhere/${hs}?x=${SECRETS.key_admin}`
+  ]
+  for (const url of urls) await app.inject({ method: 'GET', url, headers: bearer(hs) })
+  await app.inject({ method: 'DELETE', url: `/project/proj_one/key/${SECRETS.key_two_read}`, headers: bearer(hs) })
+  await app.inject({ method: 'GET', url: `/__admin/requests?token=${ADMIN_TOKEN}`, headers: admin })
+  const echoed = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': SECRETS.key_two_read } })
+  t.match(echoed.headers['x-request-id'], UUID, 'a credential-shaped request id is replaced, not echoed')
+  const journal = (await app.inject({ method: 'GET', url: '/__admin/requests', headers: admin })).body
+
+  const logText = text.join('')
+  for (const secret of secrets) {
+    t.notOk(logText.includes(secret), `not logged: ${secret.slice(0, 14)}...`)
+    t.notOk(journal.includes(secret), `not journaled: ${secret.slice(0, 14)}...`)
+  }
+  t.notMatch(logText, /basic_key_|basic%5Fkey%5F|eyJ[A-Za-z0-9_-]{10,}/i, 'nothing shaped like a key or token, encoded or not')
+  t.notMatch(journal, /basic_key_|basic%5Fkey%5F|eyJ[A-Za-z0-9_-]{10,}/i)
+  t.match(logText, /"url":"\/project\/proj_one\/key\?access_token=\[redacted\]"/, 'the logged URL keeps its shape, query values blanked')
+  t.match(logText, /"url":"\/project\/proj_one\/key\/\[redacted\]"/, 'a secret as a path segment is blanked')
+  t.match(journal, /"path":"\/project\/proj_one\/key\/\[redacted\]"/, 'and in the journal')
+})
+
+t.test('a body nested thousands deep is a 400, journaled like any other request, and logs no error', async t => {
+  const { app, lines } = await logged(t, { LOG_LEVEL: 'info' })
+  const admin = bearer(ADMIN_TOKEN)
+  const objects = `{"label":${'{"a":'.repeat(2600)}1${'}'.repeat(2600)}}`
+  const arrays = `${'['.repeat(5000)}${']'.repeat(5000)}`
+  t.ok(objects.length < 16 * 1024 && arrays.length < 16 * 1024, 'both under the body limit')
+  const json = { ...bearer(SECRETS.key_admin), 'content-type': 'application/json' }
+  const answers = [
+    await patchKey(app, 'proj_one', 'key_read', objects, json),
+    await patchKey(app, 'proj_one', 'key_read', `{"label":"x","roles":${arrays}}`, json),
+    await patchKey(app, 'proj_one', 'key_read', arrays, json)
+  ]
+  t.same(answers.map(a => a.statusCode), [400, 400, 400])
+  const res = await app.inject({ method: 'GET', url: '/__admin/requests', headers: admin })
+  t.equal(res.statusCode, 200)
+  const entries = res.json<{ requests: Array<{ request_id: string, status: number }> }>().requests
+  t.same(entries.map(e => [e.request_id, e.status]), answers.map(a => [a.headers['x-request-id'], 400]), 'each request is in the journal')
+  t.same(lines().filter(line => line.level >= 50), [], 'no error or fatal line')
 })

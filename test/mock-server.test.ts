@@ -3,8 +3,9 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startMockServer, type MockServer, type MockServerOptions } from '../src/index.js'
-import { DEMO_KEY_SECRET } from '../src/services/demo.js'
+import { DEMO_KEY_SECRET } from '../src/domain/demo.js'
 import { FIXTURE, SECRETS } from './helper.js'
+import { patience } from './patience.js'
 
 type Tap = { teardown: (fn: () => unknown) => void }
 
@@ -20,7 +21,7 @@ async function call (mock: MockServer, method: string, path: string, bearer?: st
   const headers: Record<string, string> = {}
   if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(mock.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+  const res = await fetch(mock.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(patience(1_000)) })
   const text = await res.text()
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }
 }
@@ -121,7 +122,7 @@ t.test('close() stops listening and frees the port for the next server', async t
   const first = await startMockServer()
   const port = Number(new URL(first.url).port)
   await first.close()
-  await t.rejects(fetch(`${first.url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens')
+  await t.rejects(fetch(`${first.url}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens')
   const second = await start(t, { port })
   t.equal(second.url, first.url, 'the same port again')
   t.equal((await call(second, 'GET', '/health')).status, 200)
@@ -165,4 +166,55 @@ t.test('clock, adminToken, jwtSecret, jwtIssuer and jwtAudience reach the server
   const fixed = await start(t, { jwtSecret: 'a-test-secret-that-is-32-bytes-or-longer' })
   const other = await start(t, { jwtSecret: 'a-test-secret-that-is-32-bytes-or-longer' })
   t.equal((await call(other, 'GET', '/project/proj_demo/key', fixed.token('user_demo'))).status, 200, 'a shared jwtSecret makes tokens portable')
+})
+
+t.test('an unknown option is a TypeError naming it and the closest known one, and nothing starts', async t => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ fixtures: {} }, 'startMockServer: unknown option "fixtures" (did you mean "fixture"?)'],
+    [{ prot: 3003 }, 'startMockServer: unknown option "prot" (did you mean "port"?)'],
+    [{ admin_token: 'an-admin-token-0123456789' }, 'startMockServer: unknown option "admin_token" (did you mean "adminToken"?)'],
+    [{ completelyDifferent: true }, 'startMockServer: unknown option "completelyDifferent" (known: fixture, databasePath, port, host, jwtSecret, jwtIssuer, jwtAudience, clock, adminToken, logLevel, faultSeed, namespaceLimit)']
+  ]
+  for (const [options, message] of cases) {
+    await t.rejects(startMockServer(options as MockServerOptions), new TypeError(message), message)
+  }
+})
+
+/** A GET with these headers. */
+async function send (mock: MockServer, path: string, headers: Record<string, string>): Promise<Answer> {
+  const res = await fetch(mock.url + path, { headers, signal: AbortSignal.timeout(patience(1_000)) })
+  return { status: res.status, headers: res.headers, body: await res.json() }
+}
+
+t.test('namespace(name): its headers reach an isolated world, with its own reset, token and createKey', async t => {
+  const mock = await start(t, {})
+  const team = mock.namespace('team-a')
+  t.strictSame(team.headers, { 'x-mock-namespace': 'team-a' })
+  const key = team.createKey('proj_demo', 'Team key', 'admin')
+  const inTeam = await send(mock, '/project/proj_demo/key', { ...team.headers, authorization: `Bearer ${key.value}` })
+  t.equal(inTeam.status, 200)
+  t.same(inTeam.body.data.map((k: { label: string }) => k.label), ['Demo admin key', 'Team key'])
+  t.equal((await send(mock, '/project/proj_demo/key', { authorization: `Bearer ${key.value}` })).status, 401, 'unknown in the default namespace')
+  const owner = team.token('user_demo')
+  t.equal((await send(mock, '/project/proj_demo/key', { ...team.headers, authorization: `Bearer ${owner}` })).status, 200)
+  await team.reset()
+  t.equal((await send(mock, '/project/proj_demo/key', { ...team.headers, authorization: `Bearer ${key.value}` })).status, 401, 'gone with the namespace\'s reset')
+  t.throws(() => mock.namespace('not ok'), new TypeError('namespace must be 1 to 64 characters of A-Z a-z 0-9 _ . - (got "not ok")'))
+})
+
+t.test('faults.add() and faults.clear() need adminToken, and then inject what a rule says', async t => {
+  const without = await start(t, {})
+  t.throws(() => without.faults.add({ status: 503 }), new TypeError('faults exist only with the control plane: start the server with adminToken'))
+  const mock = await start(t, { adminToken: 'an-admin-token-0123456789', faultSeed: 'in-process' })
+  const rule = mock.faults.add({ operation: 'listApiKeys', status: 503, times: 1 })
+  t.strictSame(rule, { operation: 'listApiKeys', status: 503, times: 1, id: 'fault-1', hits: 0 })
+  const demo = { authorization: 'Bearer basic_key_demoDEMOdemoDEMOdemoDEMOdemoDEMOdemoDEMOdem' }
+  const first = await send(mock, '/project/proj_demo/key', demo)
+  t.equal(first.status, 503)
+  t.equal(first.headers.get('x-mock-fault'), 'fault-1')
+  t.equal((await send(mock, '/project/proj_demo/key', demo)).status, 200, 'then the real answer: a retry succeeds')
+  mock.faults.add({ operation: 'listApiKeys', status: 500 })
+  mock.faults.clear()
+  t.equal((await send(mock, '/project/proj_demo/key', demo)).status, 200)
+  t.throws(() => mock.faults.add({ drop: 'reset', status: 500 }), new TypeError('fault rule: status and drop exclude each other: a dropped connection has no status'))
 })

@@ -19,7 +19,8 @@ t.jobs = 2
 const START_TIMEOUT_MS = 60_000
 
 const README = recipesOf('README.md')
-// Every recipe of the README is run below, or by the Docker check: a new one without a runner fails here.
+// Every recipe of the README is run below, by the Docker check (docker-*) or by the contract tests (contract-*, the
+// copies of docs/contract.md's): a new one without a runner fails here.
 const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'tap', 'vitest', 'github-actions']
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 
@@ -98,7 +99,7 @@ function assertOutput (t: Test, output: string, block: Recipe): void {
 
 t.test('every recipe of the README has a runner', async t => {
   const names = [...new Set(README.map(r => r.name))]
-  t.strictSame(names.filter(name => !RUN_HERE.includes(name) && !name.startsWith('docker')), [], 'no recipe without a runner (docker-* ones are the Docker check\'s)')
+  t.strictSame(names.filter(name => !RUN_HERE.includes(name) && !/^(docker|contract)-/.test(name)), [], 'no recipe without a runner (docker-* ones are the Docker check\'s, contract-* ones test/contract/tools.ts\'s)')
   t.strictSame(RUN_HERE.filter(name => !names.includes(name)), [], 'no runner without its recipe')
 })
 

@@ -1,17 +1,14 @@
 // The server as users start it (`npm start` is `node dist/src/cli.js serve`): a real process on a real port.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from './helper.js'
 import { patch, spawnCli, startServer, withTimeout, type Tap } from './process/harness.js'
+import { patience } from './patience.js'
 
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const DEMO_SECRET_WARNING = /WARNING: JWT_SECRET is not set/
 const DEMO_SECRET = 'basic_key_demoDEMOdemoDEMOdemoDEMOdemoDEMOdemoDEMOdem'
-
-// The type of `t` inside t.test(): the last overload of t.test takes only the callback.
-type TestT = Parameters<Parameters<typeof t.test>[0]>[0]
 
 /** Runs a shell line (the printed curl) with a plain PATH; never longer than 10 s. */
 function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
@@ -21,7 +18,7 @@ function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: st
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), 10_000, line)
+  return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), patience(1_000), line)
 }
 
 function tables (path: string): Record<string, unknown[]> {
@@ -121,84 +118,14 @@ t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the setti
   t.same(query(join(dir, 'unknown-member.json.db'), 'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM projects) AS n'), [{ n: 0 }], 'nothing of the bad fixture was loaded')
 })
 
-/** Opens `count` PATCHes whose bodies are only half sent, so they are in flight until finish() is called. */
-function halfSentPatches (url: string, count: number) {
-  const { hostname, port } = new URL(url)
-  return Array.from({ length: count }, (_, i) => {
-    const label = `in flight ${String(i).padStart(2, '0')}`
-    const body = Buffer.from(JSON.stringify({ label }))
-    const req = httpRequest({
-      host: hostname,
-      port,
-      method: 'PATCH',
-      path: '/project/proj_one/key/key_read',
-      agent: false,
-      headers: { authorization: `Bearer ${SECRETS.key_admin}`, 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }
-    })
-    const response = new Promise<{ status: number | undefined, body: string }>((resolve, reject) => {
-      req.on('error', reject)
-      req.on('response', res => {
-        let text = ''
-        res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('end', () => resolve({ status: res.statusCode, body: text }))
-      })
-    })
-    req.write(body.subarray(0, 10))
-    return { label, response, finish: () => req.end(body.subarray(10)) }
-  })
-}
-
-async function shutsDownGracefully (t: TestT, signal: NodeJS.Signals, count: number): Promise<void> {
-  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
-  const path = join(dir, 'shutdown.db')
-  // debug: the server logs each request as it arrives, which is how this test knows all are in flight.
-  const server = await startServer(t, { DATABASE_PATH: path, SEED_FILE: join(dir, 'fixture.json'), JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'debug' })
-
-  const requests = halfSentPatches(server.url, count)
-  const incoming = (line: string): boolean => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')
-  // The server has parsed every request's headers, and is waiting for the rest of the bodies.
-  await server.waitForLine(() => server.lines.filter(incoming).length === count, `${count} incoming requests`)
-  server.child.kill(signal)
-  await server.waitForLine(line => line.includes('shutting down: finishing in-flight requests') && line.includes(signal), `the ${signal} log line`, 5_000)
-  for (const request of requests) request.finish()
-
-  // allSettled: a request cut off by the exit is a failed assertion with its reason, not a thrown error.
-  const settled = await withTimeout(Promise.allSettled(requests.map(r => r.response)), 10_000, 'the in-flight answers')
-  const lost = settled.flatMap((result, i) => result.status === 'rejected' ? [`request ${i}: ${String(result.reason)}`] : [])
-  t.same(lost, [], `every one of the ${count} in-flight requests got an answer before the exit`)
-  const updated: Array<{ label: string, at: number }> = []
-  settled.forEach((result, i) => {
-    if (result.status === 'rejected') return
-    const answer = result.value
-    t.equal(answer.status, 200, `request ${i} answered 200`)
-    const body = JSON.parse(answer.body) as { key: { id: string, label: string, roles: string, updated_at: string } }
-    t.same(body, { key: { id: 'key_read', label: requests[i]!.label, roles: 'read,app:db:read', updated_at: body.key.updated_at } })
-    updated.push({ label: body.key.label, at: Date.parse(body.key.updated_at) })
-  })
-  t.same(await server.waitForExit(), { code: 0, signal: null }, `exits 0 after ${signal}`)
-  t.equal(server.stderr(), '')
-
-  t.same(query(path, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }], 'integrity_check ok after the exit')
-  t.equal(new Set(updated.map(u => u.at)).size, count, 'every write got its own updated_at')
-  const last = updated.reduce((a, b) => (b.at > a.at ? b : a))
-  t.match(query(path, "SELECT label, updated_at FROM api_keys WHERE id = 'key_read'"), [{ label: last.label, updated_at: last.at }], 'the last answered write is in the file')
-}
-
-t.test('SIGTERM lets every in-flight request finish, then exits 0 with the database intact', async t => {
-  await shutsDownGracefully(t, 'SIGTERM', 50)
-})
-
-t.test('SIGINT shuts down the same way', async t => {
-  await shutsDownGracefully(t, 'SIGINT', 3)
-})
-
 t.test('SIGTERM to `npm start` reaches the server: it exits and frees the port', async t => {
   const npm = spawnCli(t, [], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(t.testdir(), 'npm.db') }, ['npm', 'start', '--silent'])
   const banner = await npm.waitForLine(line => line.startsWith('basic-admin-mock listening on '), 'the listening banner')
   const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1]!
-  t.equal((await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })).status, 200)
+  t.equal((await fetch(`${url}/health`, { signal: AbortSignal.timeout(patience(1_000)) })).status, 200)
   npm.child.kill('SIGTERM')
   await npm.waitForExit()
-  await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens any more')
+  await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens any more')
 })
 
 t.test('Ctrl-C under `npm start` (SIGINT to the whole process group): the server finishes and frees the port; npm itself ends with 0 or by SIGINT', async t => {
@@ -212,13 +139,13 @@ t.test('Ctrl-C under `npm start` (SIGINT to the whole process group): the server
     out += chunk
     const match = /basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
     if (match !== null) resolve(match[1]!)
-  })), 15_000, () => `the banner; stdout so far: ${out}`)
+  })), patience(1_500), () => `the banner; stdout so far: ${out}`)
   process.kill(-npm.pid!, 'SIGINT')
-  const exit = await withTimeout(exited, 15_000, 'npm to exit')
+  const exit = await withTimeout(exited, patience(1_500), 'npm to exit')
   // Both npm and the server get the signal; which one acts first decides npm's own status (130 in a shell, or 0).
   t.ok((exit.code === 0 && exit.signal === null) || (exit.code === null && exit.signal === 'SIGINT'), `npm ended with ${JSON.stringify(exit)}`)
   t.match(out, /"signal":"SIGINT","msg":"shutting down: finishing in-flight requests"/, 'the server shut down gracefully')
-  await t.rejects(fetch(`${banner}/health`, { signal: AbortSignal.timeout(5_000) }), 'nothing listens any more')
+  await t.rejects(fetch(`${banner}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens any more')
 })
 
 t.test('once the demo key loses admin the banner says why and how to get it back; `reset` brings the curl back', async t => {
@@ -256,7 +183,7 @@ t.test('a running server', async t => {
 
   await t.test('answers /health and /ready with 200 {"status":"ok"}, unauthenticated', async t => {
     for (const route of ['/health', '/ready']) {
-      const res = await fetch(server.url + route, { signal: AbortSignal.timeout(10_000) })
+      const res = await fetch(server.url + route, { signal: AbortSignal.timeout(patience(1_000)) })
       t.equal(res.status, 200, route)
       t.match(res.headers.get('content-type'), /^application\/json/)
       t.equal(await res.text(), '{"status":"ok"}', route)
@@ -264,7 +191,7 @@ t.test('a running server', async t => {
   })
 
   await t.test('serves the contract at /openapi.json', async t => {
-    const res = await fetch(`${server.url}/openapi.json`, { signal: AbortSignal.timeout(10_000) })
+    const res = await fetch(`${server.url}/openapi.json`, { signal: AbortSignal.timeout(patience(1_000)) })
     t.equal(res.status, 200)
     t.match(res.headers.get('content-type'), /^application\/json/)
     const document = await res.json() as { openapi: string, paths: Record<string, Record<string, unknown>> }
@@ -278,7 +205,7 @@ t.test('a running server', async t => {
     t.same(await second.waitForExit(), { code: 1, signal: null })
     t.match(second.stderr(), /^basic-admin-mock: [^\n]*EADDRINUSE[^\n]*\n$/)
     t.notOk(second.lines.some(line => line.startsWith('basic-admin-mock listening')))
-    const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) })
+    const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(patience(1_000)) })
     t.equal(health.status, 200, 'the first server is unaffected')
   })
 

@@ -1,5 +1,7 @@
-import { createRequire } from 'node:module'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { CheckpointWorkerData, CheckpointWorkerError } from './checkpoint-worker.js'
 
 /**
  * Checkpoints in a worker thread. Under PATCH load, the checkpoint SQLite runs in the committing connection every
@@ -16,42 +18,17 @@ export interface Checkpointer {
 /** The server connection's wal_autocheckpoint while a worker checkpoints: at most about 16 MiB of -wal. */
 export const BACKSTOP_PAGES = 4000
 
-// CommonJS run with eval: nothing to resolve or compile, the same from src/ (tests) and dist/ (the package).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const report = (error) => parentPort.postMessage({ error: { message: String(error.message), code: error.code } })
-let db
-try {
-  db = new Database(workerData.path, { fileMustExist: true })
-  db.pragma('busy_timeout = 5000')
-} catch (error) {
-  report(error)
-  process.exit(1)
-}
-let failed = false
-const timer = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)')
-    failed = false
-  } catch (error) {
-    // Said once per run of failures (a full disk fails every attempt), and tried again on the next tick.
-    if (!failed) report(error)
-    failed = true
-  }
-}, workerData.intervalMs)
-parentPort.on('message', () => {
-  clearInterval(timer)
-  db.close()
-  parentPort.close()
-})
-`
+// The compiled worker beside this file (dist/ or dist-test/), or its source when run by tsx (the bench's scripts).
+const WORKER = ((): URL => {
+  const compiled = new URL('./checkpoint-worker.js', import.meta.url)
+  return existsSync(fileURLToPath(compiled)) ? compiled : new URL('./checkpoint-worker.ts', import.meta.url)
+})()
 
 export function startCheckpointer (path: string, options: { intervalMs: number, onError: (error: { message: string, code?: string }) => void }): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { path, driver, intervalMs: options.intervalMs },
+  const worker = new Worker(WORKER, {
+    workerData: { path, intervalMs: options.intervalMs } satisfies CheckpointWorkerData,
+    // Plain Node: loaders the parent was started with (a test runner's, tsx's) are not the worker's business.
+    execArgv: WORKER.pathname.endsWith('.ts') ? process.execArgv : [],
     // A loop of one pragma needs little heap; the default limits would let it grow like the server's.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     stdout: false,
@@ -59,7 +36,7 @@ export function startCheckpointer (path: string, options: { intervalMs: number, 
   })
   // Never what keeps a process alive: the server stops it on close, and a forgotten close must not hang an exit.
   worker.unref()
-  worker.on('message', (message: { error: { message: string, code?: string } }) => options.onError(message.error))
+  worker.on('message', (message: CheckpointWorkerError) => options.onError(message.error))
   worker.on('error', (error: Error & { code?: string }) => options.onError({ message: String(error.message ?? error), code: error.code }))
   const exited = new Promise<void>(resolve => worker.once('exit', () => resolve()))
   return {

@@ -18,8 +18,8 @@ export default fp<CorsOptions>(async function corsPlugin (app, options) {
     origin: origins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     // Listed, not reflected: a wildcard never covers Authorization, and the list says what the API reads.
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'WWW-Authenticate'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'X-Mock-Namespace', 'Prefer'],
+    exposedHeaders: ['X-Request-Id', 'WWW-Authenticate', 'X-Mock-Fault'],
     // Bearer tokens, not cookies: no credentials mode, so '*' stays usable.
     credentials: false,
     maxAge: 600

@@ -7,9 +7,9 @@ const StatusSchema = Type.Object({ status: Type.Literal('ok') })
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const schema = { hide: true, response: { 200: StatusSchema } }
   app.get('/health', { schema }, async () => ({ status: 'ok' as const }))
-  // Plugins finish migrating and seeding before the server listens, so an open database means ready.
-  app.get('/ready', { schema }, async () => {
-    app.db.prepare('SELECT 1').get()
+  // The world is migrated and seeded before the server listens, so a readable database means ready.
+  app.get('/ready', { schema }, async (request) => {
+    request.world.ping()
     return { status: 'ok' as const }
   })
 }

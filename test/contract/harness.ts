@@ -5,11 +5,13 @@ import { request, type IncomingHttpHeaders } from 'node:http'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { packageRoot } from '../../src/paths.js'
+import { packageRoot, servedContractPath } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
+import { patience } from '../patience.js'
 
 export const ROOT = packageRoot
-export const CONTRACT = join(ROOT, 'openapi', 'basic-admin.yaml')
+/** The document the server serves at /openapi.json, as committed. */
+export const CONTRACT = servedContractPath
 const CLI = join(ROOT, 'dist', 'src', 'cli.js')
 
 // Prism's own JS entry, found through its package.json, so no shell or npx sits between us and the process.
@@ -20,10 +22,7 @@ const PRISM_BIN = join(dirname(PRISM_PACKAGE), (JSON.parse(readFileSync(PRISM_PA
 /** Where Prism's problem documents point their `type`, e.g. `https://stoplight.io/prism/errors#VIOLATIONS`. */
 export const PRISM_ERRORS = 'https://stoplight.io/prism/errors#'
 
-const START_TIMEOUT_MS = 15_000
-const REQUEST_TIMEOUT_MS = 5_000
-
-type Teardown = (fn: () => unknown) => void
+export type Teardown = (fn: () => unknown) => void
 
 export interface Proc {
   child: ChildProcess
@@ -34,7 +33,8 @@ export interface Proc {
   stop: () => Promise<void>
 }
 
-function spawnProc (teardown: Teardown, args: string[], env: Record<string, string>): Proc {
+/** `node ...args` in the package root with only PATH and `env` in its environment; killed at teardown. */
+export function spawnProc (teardown: Teardown, args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   let closed = false
@@ -48,12 +48,16 @@ function spawnProc (teardown: Teardown, args: string[], env: Record<string, stri
     await closedPromise
   }
   teardown(stop)
+  // A test file that fails at its top level exits without teardowns: the child must not outlive it.
+  const orphan = (): void => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') }
+  process.once('exit', orphan)
+  child.once('close', () => process.off('exit', orphan))
 
   return {
     child,
     output: () => output,
     stop,
-    waitFor: (pattern, what, timeoutMs = START_TIMEOUT_MS) => new Promise((resolve, reject) => {
+    waitFor: (pattern, what, timeoutMs = patience(3_000)) => new Promise((resolve, reject) => {
       const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output: ${output}`)) }, timeoutMs)
       function check (): void {
         const match = pattern.exec(output)
@@ -92,12 +96,12 @@ function freePort (): Promise<number> {
   })
 }
 
-/** `prism proxy CONTRACT upstream --errors` on a free port of 127.0.0.1; resolves once Prism says it listens. */
-export async function startPrism (teardown: Teardown, upstream: string): Promise<{ proc: Proc, url: string }> {
+/** `prism proxy <contract> upstream --errors` on a free port of 127.0.0.1; resolves once Prism says it listens. */
+export async function startPrism (teardown: Teardown, upstream: string, contract: string = CONTRACT): Promise<{ proc: Proc, url: string }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
     // FORCE_COLOR=0 and --no-deprecation keep the log plain and free of lines newer Nodes add about Prism's dependencies.
-    const proc = spawnProc(teardown, ['--no-deprecation', PRISM_BIN, 'proxy', CONTRACT, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port)], { FORCE_COLOR: '0' })
+    const proc = spawnProc(teardown, ['--no-deprecation', PRISM_BIN, 'proxy', contract, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port)], { FORCE_COLOR: '0' })
     try {
       const listening = await proc.waitFor(/Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/, 'Prism to listen')
       return { proc, url: listening[1]! }
@@ -120,7 +124,9 @@ export interface Reply {
 /** One request with exactly these headers (node:http adds only host, content-length and connection). */
 export function send (base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, res => {
+    // A timeout here means a request went unanswered, not that it was slow.
+    const limit = patience(3_000)
+    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: limit }, res => {
       let text = ''
       res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('error', reject).on('end', () => {
         let json: unknown
@@ -128,7 +134,7 @@ export function send (base: string, method: string, path: string, headers: Recor
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
       })
     })
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms: ${method} ${path}`)))
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${limit} ms: ${method} ${path}`)))
     req.on('error', reject)
     req.end(body)
   })

@@ -1,4 +1,5 @@
-// An outside validator: traffic through `prism proxy --errors` to the built server, so any request or response that breaks the contract fails.
+// An outside validator: traffic through `prism proxy --errors` to the built server, checked against the document that server serves at
+// /openapi.json, so any request or response that breaks the contract fails.
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -6,6 +7,8 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { SECRETS, userToken } from '../helper.js'
 import { CONTRACT, PRISM_ERRORS, ROOT, contractProblems, logProblems, send, startPrism, startServer, type Reply } from './harness.js'
+import { INVALID } from '../answers.js'
+import { patience } from '../patience.js'
 
 if (!existsSync(join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('dist/src/cli.js is missing: run npm run build first')
 
@@ -21,7 +24,7 @@ const REGENERATE_KEY = 'POST /project/{id}/key/{key_id}/regenerate'
 const JWKS = 'GET /auth/.well-known/jwks.json'
 const NEW_SECRET = /^basic_key_[A-Za-z0-9_-]{43}$/
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
-const INVALID_TOKEN = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
+const INVALID_TOKEN = INVALID.body
 const INSUFFICIENT_SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
 
 const teardown = (fn: () => unknown): void => { t.teardown(fn) }
@@ -32,10 +35,14 @@ const wrong = createServer((req, res) => {
   req.resume().on('end', () => {
     const mistake = req.url?.split('/')[4]
     const [status, body] = mistake === 'wrong-body'
-      ? [200, '{"key":{"id":1}}']
-      : mistake === 'wrong-status'
-        ? [403, '{"error":"Forbidden"}']
-        : [200, '{"key":{"id":"k","label":"L","roles":"admin","updated_at":"2026-01-01T00:00:00.000Z"}}']
+      ? [200, '{"key":{"id":1,"label":"L","roles":"admin","updated_at":"2026-01-01T00:00:00.000Z"}}']
+      : mistake === 'missing-field'
+        ? [200, '{"key":{"id":"k","label":"L","roles":"admin"}}']
+        : mistake === 'extra-field'
+          ? [200, '{"key":{"id":"k","label":"L","roles":"admin","updated_at":"2026-01-01T00:00:00.000Z","project_id":"p"}}']
+          : mistake === 'wrong-status'
+            ? [403, '{"error":"Forbidden"}']
+            : [200, '{"key":{"id":"k","label":"L","roles":"admin","updated_at":"2026-01-01T00:00:00.000Z"}}']
     res.writeHead(status, { 'content-type': 'application/json' }).end(body)
   })
 })
@@ -47,7 +54,7 @@ if (wrongAddress === null || typeof wrongAddress !== 'object') throw new Error('
 
 // Everything starts at once: start-up is most of this file's wall time.
 const [[server, prism], wrongPrism] = await Promise.all([
-  startServer(teardown, dir).then(async server => [server, await startPrism(teardown, server.url)] as const),
+  startServer(teardown, dir).then(async server => [server, await startPrism(teardown, server.url, `${server.url}/openapi.json`)] as const),
   startPrism(teardown, `http://127.0.0.1:${wrongAddress.port}`)
 ])
 
@@ -169,20 +176,10 @@ const forwarded: Exchange[] = [
   { name: 'an admin member changes label and roles together', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(adminMember), body: json({ label: 'Both', roles: 'read,app:db:read' }), status: 200, check: renamed('key_read', 'Both', 'read,app:db:read') },
   { name: 'a JSON content type with parameters is accepted', ...at(PATCH_KEY, 'proj_one', 'key_admin'), headers: headers(admin, 'application/json; charset=utf-8'), body: json({ label: 'Admin key' }), status: 200, check: renamed('key_admin', 'Admin key', 'admin') },
 
-  { name: 'a label of only spaces is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '   ' }), status: 400, check: badRequest(/empty or only whitespace/) },
-  { name: 'an empty label is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '' }), status: 400, check: badRequest(/empty/) },
-  { name: 'a label with a control character is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\u0001b' }), status: 400, check: badRequest(/control characters/) },
-  { name: 'a label with a tab is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\tb' }), status: 400, check: badRequest(/control characters/) },
-  { name: 'a label over 255 characters is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x'.repeat(256) }), status: 400, check: badRequest(/at most 255/) },
-  { name: 'a role name with a space and a bang is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'bad role!' }), status: 400, check: badRequest(/not a valid role name/) },
-  { name: 'an empty role item is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'read,,write' }), status: 400, check: badRequest(/empty items/) },
   { name: 'more than 32 roles are refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') }), status: 400, check: badRequest(/32/) },
-  { name: 'an unknown property is refused (the contract allows it, the server does not)', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', extra: 1 }), status: 400, check: badRequest(/extra/) },
-  { name: 'a __proto__ key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"__proto__":{"label":"x"}}', status: 400, check: badRequest(/__proto__/) },
-  { name: 'a constructor key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', constructor: 1 }), status: 400, check: badRequest(/constructor/) },
   { name: 'a +json content type other than application/json is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin, 'application/merge-patch+json'), body: json({ label: 'x' }), status: 400, check: badRequest(/Content-Type/) },
-  { name: 'an empty body is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), status: 400, check: badRequest(/empty/) },
-  { name: 'a body over 16 KiB is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x'.repeat(17_000) }), status: 400, check: badRequest(/larger than 16384 bytes/) },
+  // Bodies the contract allows but the server refuses: its size limit, and what JSON Schema cannot say (33 distinct roles).
+  { name: 'a body over 16 KiB is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'a,'.repeat(8_500) + 'a' }), status: 400, check: badRequest(/larger than 16384 bytes/) },
 
   { name: 'a token that is neither a JWT nor an API key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers('not-a-credential'), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
   { name: 'an unknown API key is refused', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers('basic_key_unknown_000000000000000000000000'), body: json({ label: 'x' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
@@ -202,9 +199,7 @@ const forwarded: Exchange[] = [
   // The sibling operations, in an order that tells one story: creates, reads, a regeneration, and a delete last.
   { name: 'an admin API key creates a key, normalised, and sees its secret once', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: ' Prism key ', roles: 'read, write,read' }), status: 200, check: created('Prism key', 'read,write') },
   { name: 'the owner creates an admin key', ...at(CREATE_KEY, 'proj_one'), headers: headers(owner), body: json({ label: 'Owner made', roles: 'admin' }), status: 200, check: created('Owner made', 'admin') },
-  { name: 'create: an empty label is refused', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: '', roles: 'read' }), status: 400, check: badRequest(/empty/) },
-  { name: 'create: an invalid role name is refused', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x', roles: 'db/write' }), status: 400, check: badRequest(/not a valid role name/) },
-  { name: 'create: an unknown property is refused (the contract allows it, the server does not)', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x', roles: 'read', id: 'mine' }), status: 400, check: badRequest(/"id"/) },
+  { name: 'create: more than 32 distinct roles are refused', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x', roles: Array.from({ length: 33 }, (_, i) => `r${i}`).join(',') }), status: 400, check: badRequest(/at most 32 distinct roles/) },
   { name: 'create: an unknown API key is refused', ...at(CREATE_KEY, 'proj_one'), headers: headers('basic_key_unknown_000000000000000000000000'), body: json({ label: 'x', roles: 'read' }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
   { name: 'create: a plain member is refused with insufficient_scope', ...at(CREATE_KEY, 'proj_one'), headers: headers(member), body: json({ label: 'x', roles: 'read' }), status: 401, check: unauthorized(INSUFFICIENT_SCOPE, 'insufficient_scope') },
   { name: 'create: a project the caller is not a member of is not found', ...at(CREATE_KEY, 'proj_two'), headers: headers(owner), body: json({ label: 'x', roles: 'read' }), status: 404, check: notFound },
@@ -216,7 +211,7 @@ const forwarded: Exchange[] = [
 
   { name: 'verify: a live secret of the project is valid', ...at(VERIFY_KEY, 'proj_one'), headers: headers(owner), body: json({ key: admin, key_id: 'key_admin' }), status: 200, check: verified('key_admin', 'Admin key', 'admin') },
   { name: "verify: another project's secret is not valid", ...at(VERIFY_KEY, 'proj_one'), headers: headers(owner), body: json({ key: SECRETS.key_two_read }), status: 200, check: notValid },
-  { name: 'verify: an unknown property is refused', ...at(VERIFY_KEY, 'proj_one'), headers: headers(owner), body: json({ key: admin, project: 'proj_two' }), status: 400, check: badRequest(/"project"/) },
+  { name: 'verify: a body over 16 KiB is refused', ...at(VERIFY_KEY, 'proj_one'), headers: headers(owner), body: json({ key: 'x'.repeat(17_000) }), status: 400, check: badRequest(/larger than 16384 bytes/) },
   { name: 'verify: an expired JWT is refused', ...at(VERIFY_KEY, 'proj_one'), headers: headers(expired), body: json({ key: admin }), status: 401, check: unauthorized(INVALID_TOKEN, 'invalid_token') },
   { name: 'verify: a plain member is refused with insufficient_scope', ...at(VERIFY_KEY, 'proj_one'), headers: headers(member), body: json({ key: admin }), status: 401, check: unauthorized(INSUFFICIENT_SCOPE, 'insufficient_scope') },
   { name: "verify: another project's admin key cannot see the project", ...at(VERIFY_KEY, 'proj_one'), headers: headers(SECRETS.key_two_admin), body: json({ key: admin }), status: 404, check: notFound },
@@ -266,6 +261,22 @@ const refused: Refusal[] = [
   { name: 'an empty bearer token fulfils no security scheme', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: { ...headers(null), authorization: 'Bearer ' }, body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
   // RFC 9110 makes the scheme case-insensitive and the server agrees; Prism does not, so this one never reaches the server.
   { name: 'a lower-case bearer scheme fulfils no security scheme for Prism', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: { ...headers(null), authorization: `bearer ${admin}` }, body: json({ label: 'x' }), status: 401, type: 'UNAUTHORIZED' },
+  // What the overlay adds to the seed: closed bodies and the label and roles rules, so these never reach the server.
+  { name: 'a label of only spaces breaks the label pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '   ' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'an empty label breaks minLength', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: '' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'minLength' },
+  { name: 'a label with a control character breaks the label pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\u0001b' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'a label with a tab breaks the label pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'a\tb' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'a label over 255 characters breaks the label pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x'.repeat(256) }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'a role name with a space and a bang breaks the roles pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'bad role!' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'an empty role item breaks the roles pattern', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ roles: 'read,,write' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'an unknown property breaks the closed body', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', extra: 1 }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'additionalProperties' },
+  { name: 'a __proto__ key breaks the closed body', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: '{"__proto__":{"label":"x"}}', status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'additionalProperties' },
+  { name: 'a constructor key breaks the closed body', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), body: json({ label: 'x', constructor: 1 }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'additionalProperties' },
+  { name: 'create: an empty label breaks minLength', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: '', roles: 'read' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'minLength' },
+  { name: 'create: an invalid role name breaks the roles pattern', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x', roles: 'db/write' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'pattern' },
+  { name: 'create: an unknown property breaks the closed body', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x', roles: 'read', id: 'mine' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'additionalProperties' },
+  { name: 'verify: an unknown property breaks the closed body', ...at(VERIFY_KEY, 'proj_one'), headers: headers(owner), body: json({ key: admin, project: 'proj_two' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'additionalProperties' },
+  { name: 'a PATCH without a body breaks the required request body', ...at(PATCH_KEY, 'proj_one', 'key_read'), headers: headers(admin), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'required' },
   { name: 'create: a body without roles breaks required', ...at(CREATE_KEY, 'proj_one'), headers: headers(admin), body: json({ label: 'x' }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'required' },
   { name: 'verify: a number key breaks the string type', ...at(VERIFY_KEY, 'proj_one'), headers: headers(admin), body: json({ key: 42 }), status: 422, type: 'UNPROCESSABLE_ENTITY', code: 'type' },
   // This is why the server's own "This operation takes no request body" 400 never shows through Prism.
@@ -367,7 +378,7 @@ t.test("Prism's log holds no violation and no error beyond the refusals it was s
   // The log is written asynchronously: wait until every request sent has its lines.
   const count = (pattern: RegExp): number => prism.proc.output().split('\n').filter(line => pattern.test(line)).length
   const logged = refused.filter(refusal => refusal.type !== 'invalid_json').length
-  const deadline = Date.now() + 5_000
+  const deadline = Date.now() + patience(3_000)
   const through = forwarded.length + forwardedProbes
   while ((count(/Received forward response/) < through || count(EXPECTED_REFUSAL) < logged) && Date.now() < deadline) {
     await new Promise(resolve => setTimeout(resolve, 50))
@@ -388,13 +399,22 @@ t.test('the detector flags an upstream that breaks the contract, and only then',
   t.match(wrongBody.json, { type: `${PRISM_ERRORS}VIOLATIONS`, validation: [{ location: ['response', 'body', 'key', 'id'], severity: 'Error', code: 'type' }] })
   t.match(contractProblems(wrongBody), [/^sl-violations: .*key\.id must be string/, /^Prism answered with its own problem document \(500\)/])
 
+  // What the overlay adds: a field the answer must have, and none it must not.
+  const missing = await send(wrongPrism.url, 'PATCH', '/project/p/key/missing-field', headers('anything'), json({ label: 'x' }))
+  t.equal(missing.status, 500, 'an answer without a required field is replaced')
+  t.match(missing.json, { type: `${PRISM_ERRORS}VIOLATIONS`, validation: [{ location: ['response', 'body', 'key'], severity: 'Error', code: 'required' }] })
+  const extra = await send(wrongPrism.url, 'PATCH', '/project/p/key/extra-field', headers('anything'), json({ label: 'x' }))
+  t.equal(extra.status, 500, 'an answer with a field the contract lacks is replaced')
+  t.match(extra.json, { type: `${PRISM_ERRORS}VIOLATIONS`, validation: [{ location: ['response', 'body', 'key'], severity: 'Error', code: 'additionalProperties' }] })
+
   const wrongStatus = await send(wrongPrism.url, 'PATCH', '/project/p/key/wrong-status', headers('anything'), json({ label: 'x' }))
   t.equal(wrongStatus.status, 403, 'a status outside the contract is only a warning: the answer passes through')
   t.match(contractProblems(wrongStatus), [/^sl-violations: .*"severity":"Warning".*Unable to match the returned status code/])
 
-  const deadline = Date.now() + 5_000
+  const deadline = Date.now() + patience(3_000)
   while (!/Violation: response/.test(wrongPrism.proc.output()) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
   const problems = logProblems(wrongPrism.proc.output(), EXPECTED_REFUSAL)
-  t.match(problems, [/✖ +error +Request terminated with error: https:\/\/stoplight\.io\/prism\/errors#VIOLATIONS/, /\[VALIDATOR\] ⚠ +warning +Violation: response Unable to match the returned status code/], 'the log scan flags both')
-  t.equal(problems.length, 2)
+  const violation = /✖ +error +Request terminated with error: https:\/\/stoplight\.io\/prism\/errors#VIOLATIONS/
+  t.match(problems, [violation, violation, violation, /\[VALIDATOR\] ⚠ +warning +Violation: response Unable to match the returned status code/], 'the log scan flags all four')
+  t.equal(problems.length, 4)
 })

@@ -5,8 +5,9 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase } from '../../src/db/database.js'
 import { startCheckpointer } from '../../src/db/checkpointer.js'
+import { patience } from '../patience.js'
 
-async function until (what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until (what: string, condition: () => boolean, timeoutMs = patience(1_000)): Promise<void> {
   const began = Date.now()
   while (!condition()) {
     if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}`)

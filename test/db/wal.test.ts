@@ -15,5 +15,5 @@ t.test('the -wal file stays bounded after many thousand PATCHes', async t => {
   const wal = statSync(`${config.DATABASE_PATH}-wal`).size
   // Default autocheckpoint is 1000 pages (4 MiB); unbounded growth here would be ~40 MiB.
   t.ok(wal < 8 * 1024 * 1024, `-wal is ${wal} bytes after ${count} updates`)
-  t.equal(app.db.pragma('wal_checkpoint(PASSIVE)', { simple: true }), 0, 'a checkpoint can complete')
+  t.equal(app.world.db.pragma('wal_checkpoint(PASSIVE)', { simple: true }), 0, 'a checkpoint can complete')
 })

@@ -44,8 +44,8 @@ t.test('with CORS_ORIGIN, every operation of the contract has a preflight that a
     t.match(res.headers, {
       'access-control-allow-origin': ORIGIN,
       'access-control-allow-methods': 'GET, HEAD, POST, PATCH, DELETE',
-      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-Id',
-      'access-control-expose-headers': 'X-Request-Id, WWW-Authenticate',
+      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-Id, X-Mock-Namespace, Prefer',
+      'access-control-expose-headers': 'X-Request-Id, WWW-Authenticate, X-Mock-Fault',
       'access-control-max-age': '600',
       vary: 'Origin'
     }, `${method} ${url}: the preflight's headers`)

@@ -5,6 +5,7 @@ import { chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from '../helper.js'
 import { CLI, patch, spawnCli, startServer, type Started } from './harness.js'
+import { patience } from '../patience.js'
 
 const INTERNAL_ERROR = '{"error":"Internal Server Error","message":"Internal Server Error"}'
 const KEY_READ = "SELECT label, roles, last_used FROM api_keys WHERE id = 'key_read'"
@@ -27,7 +28,7 @@ async function errorLog (server: Started, requestId: string): Promise<unknown> {
 
 /** Answers decided before any write still come as usual: liveness, a bad token, a project the caller cannot see. */
 async function readPathsAnswer (t: Test, server: Started): Promise<void> {
-  const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(10_000) })
+  const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(patience(1_000)) })
   t.equal(`${health.status} ${await health.text()}`, '200 {"status":"ok"}', '/health')
   const unknown = await patch(server.url, 'proj_one', 'key_read', 'basic_key_unknown_000000000000000000000000', { label: 'x' })
   t.equal(`${unknown.status} ${unknown.text}`, '401 {"error":"Unauthorized","message":"The bearer token is invalid, expired or revoked"}', 'an unknown API key')

@@ -4,12 +4,10 @@ import { existsSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
+import { patience } from '../patience.js'
 
 export const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
-
-const START_TIMEOUT_MS = 15_000
-const EXIT_TIMEOUT_MS = 15_000
 
 export type Tap = { teardown: (fn: () => unknown) => void }
 export interface Exit { code: number | null, signal: NodeJS.Signals | null }
@@ -64,7 +62,7 @@ export function spawnCli (t: Tap, args: string[], env: Record<string, string>, c
     child,
     lines,
     stderr: () => stderr,
-    waitForLine: (match, what, timeoutMs = START_TIMEOUT_MS) => withTimeout(new Promise<string>((resolve, reject) => {
+    waitForLine: (match, what, timeoutMs = patience(1_500)) => withTimeout(new Promise<string>((resolve, reject) => {
       const check = (): void => {
         const line = lines.find(match)
         if (line !== undefined) {
@@ -78,7 +76,7 @@ export function spawnCli (t: Tap, args: string[], env: Record<string, string>, c
       waiters.add(check)
       check()
     }), timeoutMs, () => `${what}; stderr so far: ${stderr}`),
-    waitForExit: (timeoutMs = EXIT_TIMEOUT_MS) => withTimeout(exited, timeoutMs, 'process exit')
+    waitForExit: (timeoutMs = patience(1_500)) => withTimeout(exited, timeoutMs, 'process exit')
   }
 }
 
@@ -99,7 +97,7 @@ export async function patch (url: string, project: string, key: string, secret: 
     method: 'PATCH',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000)
+    signal: AbortSignal.timeout(patience(1_000))
   })
   const text = await res.text()
   return { status: res.status, headers: res.headers, text, body: JSON.parse(text) }
@@ -121,7 +119,7 @@ export function loadClient (t: Tap, url: string): LoadPatch {
       method: 'PATCH',
       path: `/project/${project}/key/${key}`,
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      timeout: 10_000
+      timeout: patience(1_000)
     }, res => {
       let text = ''
       res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk }).on('error', reject)

@@ -35,7 +35,7 @@ async function harness (t: Test): Promise<Harness> {
   let now = T0
   const { app } = await build(t, { clock: { now: () => now } })
   const owner = bearer(await userToken('user_owner'))
-  const table = (): ModelKey[] => app.db.prepare(TABLE_SQL).all() as ModelKey[]
+  const table = (): ModelKey[] => app.world.db.prepare(TABLE_SQL).all() as ModelKey[]
   return {
     async patch (options, predict, accept) {
       now += 1

@@ -1,8 +1,9 @@
-// An independent model of DESIGN sections 2-4 for the property tests: it must not import src/services/rules.ts,
+// An independent model of docs/api.md ("Authentication and status codes", "Request bodies") for the property tests: it must not import src/domain/rules.ts,
 // so that the server's rules and these are two implementations checking each other.
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { FIXTURE } from '../helper.js'
+import { INVALID as INVALID_ANSWER, SCOPE as SCOPE_ANSWER } from '../answers.js'
 
 export const JSON_TYPE = 'application/json; charset=utf-8'
 export const BODY_LIMIT = 16 * 1024
@@ -10,8 +11,8 @@ export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 const REALM = 'Bearer realm="basic-admin"'
 export const MISSING = { error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token>' }
-export const INVALID = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
-export const SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
+export const INVALID = INVALID_ANSWER.body
+export const SCOPE = SCOPE_ANSWER.body
 export const NOT_FOUND = { error: 'API key not found' }
 export const CHALLENGE = {
   missing: REALM,
@@ -30,7 +31,7 @@ export const invalid: Expected = { status: 401, body: INVALID, challenge: CHALLE
 export const scope: Expected = { status: 401, body: SCOPE, challenge: CHALLENGE.scope }
 export const notFound: Expected = { status: 404, body: NOT_FOUND }
 
-// ---------------------------------------------------------------- body rules (DESIGN section 3)
+// ---------------------------------------------------------------- body rules (docs/api.md, "Request bodies")
 
 // ECMAScript's WhiteSpace and LineTerminator, the set the README's "trimmed" means.
 const WHITESPACE = /^[\s]+|[\s]+$/g
@@ -140,7 +141,7 @@ export function modelBody (text: string, contentType: string | undefined, validU
   return hints.length > 0 ? { ok: false, hints } : { ok: true, value: change }
 }
 
-/** Ids the store could hold (DESIGN section 3); anything else is a 404. */
+/** Ids the store could hold (docs/api.md, "Request bodies"); anything else is a 404. */
 export function possibleId (id: string): boolean {
   return id.length >= 1 && id.length <= 128 && /^[A-Za-z0-9_-]*$/.test(id)
 }
@@ -153,7 +154,7 @@ export function encodeId (id: string): string {
   }).join('')
 }
 
-// ---------------------------------------------------------------- state (DESIGN sections 2 and 4)
+// ---------------------------------------------------------------- state (docs/api.md)
 
 export interface ModelKey {
   id: string
@@ -297,7 +298,7 @@ const pad = (core: fc.Arbitrary<string>): fc.Arbitrary<string> =>
 
 const goodLabelArb = pad(fc.oneof(fc.constantFrom('CI', 'Nightly build', 'Read key', '\u{1F511} key', 'Été', '日本語', 'a\u200bb'), fc.string({ minLength: 1, maxLength: 12 })))
 
-/** Labels: mostly valid, and every way DESIGN section 3 refuses one. */
+/** Labels: mostly valid, and every way docs/api.md, "Request bodies" refuses one. */
 export const labelArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: goodLabelArb },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '\u3000 \u00a0', '\t', '\n') },

@@ -58,7 +58,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   return Object.assign(command, { [fc.toStringMethod]: () => describeCommand(command) })
 })
 
-t.test('PATCH sequences with restarts answer and store exactly what the model of DESIGN sections 2-4 predicts', async t => {
+t.test('PATCH sequences with restarts answer and store exactly what the model of docs/api.md ("Authentication and status codes", "Request bodies") predicts', async t => {
   const dir = t.testdir()
   const users = ['owner', 'admin', 'member', 'outsider', 'nobody'] as const
   const callers = new Map<CallerName, { headers: Record<string, string>, credential: Credential }>()
@@ -80,7 +80,7 @@ t.test('PATCH sequences with restarts answer and store exactly what the model of
     let app = await start()
     try {
       const model = initialModel(T0)
-      const table = (): ModelKey[] => app.db.prepare(TABLE_SQL).all() as ModelKey[]
+      const table = (): ModelKey[] => app.world.db.prepare(TABLE_SQL).all() as ModelKey[]
       const checkTable = (where: string): ModelKey[] => {
         const rows = table()
         if (!sameJson(rows, modelRows(model))) throw new Error(`${where}: api_keys differs from the model\n  expected ${JSON.stringify(modelRows(model))}\n  got      ${JSON.stringify(rows)}`)

@@ -1,18 +1,11 @@
-// Swagger UI at /docs: the page, the spec it is given, and /openapi.json left as the contract.
+// Swagger UI at /docs: the page, and the spec it is given, which is the one /openapi.json serves.
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { build } from '../helper.js'
-import { contractPath } from '../../src/paths.js'
-import { DOCS_SERVER } from '../../src/plugins/swagger.js'
+import { servedContractPath } from '../../src/paths.js'
 
-interface Spec { servers: Array<{ url: string }>, paths: Record<string, Record<string, unknown>> }
-
-const contract = parse(readFileSync(contractPath, 'utf8')) as Spec
-
-function operations (spec: Spec): string[] {
-  return Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map(method => `${method.toUpperCase()} ${path}`)).sort()
-}
+const served = parse(readFileSync(servedContractPath, 'utf8')) as { servers: Array<{ url: string }> }
 
 t.test('GET /docs answers the Swagger UI page, whose assets the server itself serves', async t => {
   const { app } = await build(t)
@@ -28,23 +21,21 @@ t.test('GET /docs answers the Swagger UI page, whose assets the server itself se
   }
 })
 
-t.test('the spec Swagger UI loads lists every operation of the contract and this server first', async t => {
+t.test('the spec Swagger UI loads is the served contract, with this server first', async t => {
   const { app } = await build(t)
   const res = await app.inject('/docs/json')
   t.equal(res.statusCode, 200)
-  const spec = res.json() as Spec
-  t.strictSame(operations(spec), operations(contract), 'the same operations as openapi/basic-admin.yaml')
-  t.strictSame(spec.servers, [DOCS_SERVER, ...contract.servers], "this server, then the contract's own")
-  t.strictSame({ ...spec, servers: contract.servers }, contract, 'otherwise the contract as it is')
+  t.strictSame(res.json(), served, 'the document /openapi.json serves')
+  t.strictSame(served.servers[0], { url: '/', description: 'This mock server (the address serving this document)' }, 'Try it out calls the server the page came from')
 })
 
-t.test('/openapi.json still serves the contract unchanged after /docs has been loaded', async t => {
+t.test('/openapi.json still serves the served contract unchanged after /docs has been loaded', async t => {
   const { app } = await build(t)
   await app.inject('/docs/json')
   await app.inject('/docs/yaml')
   const res = await app.inject('/openapi.json')
   t.equal(res.statusCode, 200)
-  t.strictSame(res.json(), contract)
+  t.strictSame(res.json(), served)
 })
 
 t.test('an unknown path under /docs answers the usual 404 {error, message}', async t => {

@@ -5,6 +5,7 @@ import { GetJsonWebKeySetResponseSchemas, GetJsonWebKeySetRoute } from '../../sc
 const jwks: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...GetJsonWebKeySetRoute,
+    config: { operation: 'getJsonWebKeySet', statuses: Object.keys(GetJsonWebKeySetResponseSchemas).map(Number) },
     schema: { response: GetJsonWebKeySetResponseSchemas },
     handler: async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300')

@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 import { Type } from '@sinclair/typebox'
 
@@ -8,26 +7,26 @@ export const DeleteApiKeyRoute = { method: 'DELETE', url: '/project/:id/key/:key
 
 export const DeleteApiKeyParamsSchema = Type.Object({
   id: Type.String({ description: 'Unique identifier of the project' }),
-  key_id: Type.String({ description: 'Unique identifier of the API key to delete' })
+  key_id: Type.String({ description: 'Unique identifier of the API key to delete (Create API key answers it). The example KEY_ID names no key, so trying it as it is answers 404 and leaves the demo key alone.' })
 })
 
 export const DeleteApiKeyResponse200Schema = Type.Object({
-  message: Type.Optional(Type.String())
-}, { description: 'API key deleted successfully' })
+  message: Type.String()
+}, { description: 'API key deleted successfully', additionalProperties: false })
 
 export const DeleteApiKeyResponse400Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Bad Request - Invalid input' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Bad Request - Invalid input', additionalProperties: false })
 
 export const DeleteApiKeyResponse401Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Unauthorized - Invalid or missing authentication' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Unauthorized - Invalid or missing authentication', additionalProperties: false })
 
 export const DeleteApiKeyResponse404Schema = Type.Object({
-  error: Type.Optional(Type.String())
-}, { description: 'API key not found' })
+  error: Type.String()
+}, { description: 'API key not found', additionalProperties: false })
 
 export const DeleteApiKeyResponseSchemas = {
   200: DeleteApiKeyResponse200Schema,

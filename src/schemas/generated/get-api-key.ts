@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 import { Type } from '@sinclair/typebox'
 
@@ -12,27 +11,27 @@ export const GetApiKeyParamsSchema = Type.Object({
 })
 
 export const GetApiKeyResponse200Schema = Type.Object({
-  key: Type.Optional(Type.Object({
-    id: Type.Optional(Type.String()),
-    label: Type.Optional(Type.String()),
-    roles: Type.Optional(Type.String()),
-    created_at: Type.Optional(Type.String({ format: 'date-time' }))
-  }))
-}, { description: 'The API key' })
+  key: Type.Object({
+    id: Type.String(),
+    label: Type.String(),
+    roles: Type.String(),
+    created_at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false })
+}, { description: 'The API key', additionalProperties: false })
 
 export const GetApiKeyResponse400Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Bad Request - Invalid input' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Bad Request - Invalid input', additionalProperties: false })
 
 export const GetApiKeyResponse401Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Unauthorized - Invalid or missing authentication' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Unauthorized - Invalid or missing authentication', additionalProperties: false })
 
 export const GetApiKeyResponse404Schema = Type.Object({
-  error: Type.Optional(Type.String())
-}, { description: 'API key not found' })
+  error: Type.String()
+}, { description: 'API key not found', additionalProperties: false })
 
 export const GetApiKeyResponseSchemas = {
   200: GetApiKeyResponse200Schema,

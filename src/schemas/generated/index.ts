@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 export * from './list-api-keys.js'
 export * from './create-api-key.js'

@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 import { Type } from '@sinclair/typebox'
 
@@ -11,29 +10,29 @@ export const ListApiKeysParamsSchema = Type.Object({
 })
 
 export const ListApiKeysResponse200Schema = Type.Object({
-  data: Type.Optional(Type.Array(Type.Object({
-    id: Type.Optional(Type.String()),
-    label: Type.Optional(Type.String()),
-    roles: Type.Optional(Type.String()),
-    is_private: Type.Optional(Type.Boolean()),
-    last_used: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
-    created_at: Type.Optional(Type.String({ format: 'date-time' }))
-  })))
-}, { description: 'API keys of the project' })
+  data: Type.Array(Type.Object({
+    id: Type.String(),
+    label: Type.String(),
+    roles: Type.String(),
+    is_private: Type.Boolean(),
+    last_used: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false }))
+}, { description: 'API keys of the project', additionalProperties: false })
 
 export const ListApiKeysResponse400Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Bad Request - Invalid input' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Bad Request - Invalid input', additionalProperties: false })
 
 export const ListApiKeysResponse401Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Unauthorized - Invalid or missing authentication' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Unauthorized - Invalid or missing authentication', additionalProperties: false })
 
 export const ListApiKeysResponse404Schema = Type.Object({
-  error: Type.Optional(Type.String())
-}, { description: 'API key not found' })
+  error: Type.String()
+}, { description: 'API key not found', additionalProperties: false })
 
 export const ListApiKeysResponseSchemas = {
   200: ListApiKeysResponse200Schema,

@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 import { Type } from '@sinclair/typebox'
 
@@ -8,33 +7,33 @@ export const RegenerateApiKeyRoute = { method: 'POST', url: '/project/:id/key/:k
 
 export const RegenerateApiKeyParamsSchema = Type.Object({
   id: Type.String({ description: 'Unique identifier of the project' }),
-  key_id: Type.String({ description: 'Unique identifier of the API key to regenerate' })
+  key_id: Type.String({ description: 'Unique identifier of the API key to regenerate (Create API key answers it). The example KEY_ID names no key, so trying it as it is answers 404 and leaves the demo key alone.' })
 })
 
 export const RegenerateApiKeyResponse200Schema = Type.Object({
-  key: Type.Optional(Type.Object({
-    id: Type.Optional(Type.String()),
-    label: Type.Optional(Type.String()),
-    roles: Type.Optional(Type.String()),
-    value: Type.Optional(Type.String()),
-    is_private: Type.Optional(Type.Boolean()),
-    created_at: Type.Optional(Type.String({ format: 'date-time' }))
-  }))
-}, { description: 'API key regenerated successfully' })
+  key: Type.Object({
+    id: Type.String(),
+    label: Type.String(),
+    roles: Type.String(),
+    value: Type.String(),
+    is_private: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false })
+}, { description: 'API key regenerated successfully', additionalProperties: false })
 
 export const RegenerateApiKeyResponse400Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Bad Request - Invalid input' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Bad Request - Invalid input', additionalProperties: false })
 
 export const RegenerateApiKeyResponse401Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Unauthorized - Invalid or missing authentication' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Unauthorized - Invalid or missing authentication', additionalProperties: false })
 
 export const RegenerateApiKeyResponse404Schema = Type.Object({
-  error: Type.Optional(Type.String())
-}, { description: 'API key not found' })
+  error: Type.String()
+}, { description: 'API key not found', additionalProperties: false })
 
 export const RegenerateApiKeyResponseSchemas = {
   200: RegenerateApiKeyResponse200Schema,

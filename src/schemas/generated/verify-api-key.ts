@@ -1,6 +1,5 @@
-// Generated from openapi/basic-admin.yaml by `npm run generate` (scripts/generate-schemas.ts).
-// Do not edit: change the contract and regenerate. Request bodies are closed
-// (additionalProperties: false) because the server rejects unknown properties.
+// Generated from openapi/basic-admin.yaml with openapi/basic-admin.overlay.yaml applied, by
+// `npm run generate` (scripts/generate-schemas.ts). Do not edit: change the overlay and regenerate.
 
 import { Type } from '@sinclair/typebox'
 
@@ -16,28 +15,28 @@ export const VerifyApiKeyBodySchema = Type.Object({
 }, { additionalProperties: false })
 
 export const VerifyApiKeyResponse200Schema = Type.Object({
-  is_valid: Type.Optional(Type.Boolean()),
+  is_valid: Type.Boolean(),
   key: Type.Optional(Type.Object({
-    id: Type.Optional(Type.String()),
-    label: Type.Optional(Type.String()),
-    roles: Type.Optional(Type.String()),
-    created_at: Type.Optional(Type.String({ format: 'date-time' }))
-  }))
-}, { description: 'Result of the verification' })
+    id: Type.String(),
+    label: Type.String(),
+    roles: Type.String(),
+    created_at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false }))
+}, { description: 'Result of the verification', additionalProperties: false })
 
 export const VerifyApiKeyResponse400Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Bad Request - Invalid input' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Bad Request - Invalid input', additionalProperties: false })
 
 export const VerifyApiKeyResponse401Schema = Type.Object({
-  error: Type.Optional(Type.String()),
-  message: Type.Optional(Type.String())
-}, { description: 'Unauthorized - Invalid or missing authentication' })
+  error: Type.String(),
+  message: Type.String()
+}, { description: 'Unauthorized - Invalid or missing authentication', additionalProperties: false })
 
 export const VerifyApiKeyResponse404Schema = Type.Object({
-  error: Type.Optional(Type.String())
-}, { description: 'API key not found' })
+  error: Type.String()
+}, { description: 'API key not found', additionalProperties: false })
 
 export const VerifyApiKeyResponseSchemas = {
   200: VerifyApiKeyResponse200Schema,

@@ -2,11 +2,12 @@
 import t from 'tap'
 import { createHmac, generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose'
+import { INVALID as INVALID_ANSWER } from '../../answers.js'
 import { bearer, build, patchKey } from '../../helper.js'
-import { createJwtService } from '../../../src/services/jwt.js'
-import { fixedSigningKey } from '../../../src/services/signing-key.js'
+import { createJwtService } from '../../../src/domain/jwt.js'
+import { fixedSigningKey } from '../../../src/domain/signing-key.js'
 
-const INVALID = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
+const INVALID = INVALID_ANSWER.body
 const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const claims = (): object => ({ sub: 'user_owner', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 })
 

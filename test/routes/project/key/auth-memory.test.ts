@@ -1,13 +1,15 @@
-// The server remembers API keys that matched (src/stores/keys.ts); nothing that changes what a secret means may be
-// hidden by that: each case first uses the key successfully, then changes it, then uses it again.
+// The server remembers API keys that matched (src/stores/key-memory.ts); nothing that changes what a secret means may
+// be hidden by that: each case first uses the key successfully, then changes it, then uses it again.
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
-import { hashApiKey } from '../../../../src/services/api-key.js'
+import { hashApiKey } from '../../../../src/domain/api-key.js'
+import { ADMIN_TOKEN, INVALID as INVALID_ANSWER, SCOPE as SCOPE_ANSWER, type FixedAnswer } from '../../../answers.js'
 import { SECRETS, bearer, build, userToken } from '../../../helper.js'
 
-const INVALID = { status: 401, body: '{"error":"Unauthorized","message":"The bearer token is invalid, expired or revoked"}', challenge: 'Bearer realm="basic-admin", error="invalid_token"' }
-const SCOPE = { status: 401, body: '{"error":"Unauthorized","message":"This credential may not manage API keys of this project"}', challenge: 'Bearer realm="basic-admin", error="insufficient_scope"' }
+const bytes = (answer: FixedAnswer) => ({ status: answer.status, body: JSON.stringify(answer.body), challenge: answer.challenge })
+const INVALID = bytes(INVALID_ANSWER)
+const SCOPE = bytes(SCOPE_ANSWER)
 
 async function getKey (app: FastifyInstance, secret: string) {
   const res = await app.inject({ method: 'GET', url: '/project/proj_one/key/key_read', headers: bearer(secret) })
@@ -64,13 +66,13 @@ t.test('a secret that did not match is not remembered as unknown', async t => {
   const secret = 'basic_key_added_later_000000000000000000000'
   t.same(await getKey(app, secret), INVALID)
   // Through the server's own connection, which moves no data_version: only a fresh lookup can find it.
-  app.db.prepare("INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at) VALUES ('key_later', 'proj_one', 'Later', 'admin', ?, 0, 0)").run(hashApiKey(secret))
+  app.world.db.prepare("INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at) VALUES ('key_later', 'proj_one', 'Later', 'admin', ?, 0, 0)").run(hashApiKey(secret))
   await usable(t, app, secret, 'found once it exists')
 })
 
 t.test('the control plane\'s reset forgets every key it removes', async t => {
-  const admin = bearer('admin-token-for-tests-0123456789')
-  const { app } = await build(t, { config: { ADMIN_TOKEN: 'admin-token-for-tests-0123456789' } })
+  const admin = bearer(ADMIN_TOKEN)
+  const { app } = await build(t, { config: { ADMIN_TOKEN } })
   const created = await app.inject({ method: 'POST', url: '/project/proj_one/key', headers: bearer(SECRETS.key_admin), payload: { label: 'Made by a test', roles: 'admin' } })
   t.equal(created.statusCode, 200)
   const secret = created.json<{ key: { value: string } }>().key.value
@@ -78,4 +80,18 @@ t.test('the control plane\'s reset forgets every key it removes', async t => {
   t.equal((await app.inject({ method: 'POST', url: '/__admin/reset', headers: admin })).statusCode, 200)
   t.same(await getKey(app, secret), INVALID)
   await usable(t, app, SECRETS.key_admin, 'the seed\'s keys are back')
+})
+
+t.test('a write that no store makes cannot leave a remembered key stale either: raw SQL on the server\'s own connection, a cascade', async t => {
+  // The server's own connection moves no data_version: only the triggers on api_keys can tell the memory.
+  const { app } = await build(t)
+  await usable(t, app, SECRETS.key_admin, 'used once, so remembered')
+  app.world.db.prepare("UPDATE api_keys SET roles = 'read' WHERE id = 'key_admin'").run()
+  t.same(await getKey(app, SECRETS.key_admin), SCOPE, 'demoted by a statement of no store')
+  app.world.db.prepare("UPDATE api_keys SET roles = 'admin' WHERE id = 'key_admin'").run()
+  await usable(t, app, SECRETS.key_admin, 'promoted again')
+  app.world.db.prepare("UPDATE api_keys SET label = 'Only the label' WHERE id = 'key_admin'").run()
+  await usable(t, app, SECRETS.key_admin, 'a label changes nothing a secret means')
+  app.world.db.prepare("DELETE FROM projects WHERE id = 'proj_one'").run()
+  t.same(await getKey(app, SECRETS.key_admin), INVALID, 'gone with its project, by the foreign key\'s cascade')
 })

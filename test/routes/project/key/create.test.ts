@@ -2,7 +2,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { assertBadRequest, bearer, build, SECRETS, userToken } from '../../../helper.js'
-import { call, changedIds, ISO_MS, NEW_SECRET, operation, testRefusals, UUID } from './operations.js'
+import { call, changedIds, ISO_MS, NEW_SECRET, operation, UUID } from './operations.js'
 
 const create = operation('create')
 const admin = bearer(SECRETS.key_admin)
@@ -131,5 +131,3 @@ t.test('every body that breaks a rule is a 400 naming the problem, and no key is
     })
   }
 })
-
-testRefusals(t, create)

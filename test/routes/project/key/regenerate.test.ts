@@ -2,7 +2,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { bearer, build, SECRETS, userToken } from '../../../helper.js'
-import { call, changedIds, INVALID, NEW_SECRET, operation, testNoBody, testRefusals } from './operations.js'
+import { call, changedIds, INVALID, NEW_SECRET, operation } from './operations.js'
 
 const regenerate = operation('regenerate')
 const list = operation('list')
@@ -61,10 +61,7 @@ t.test('an admin key may regenerate itself: the answer carries its successor, an
 
 t.test('is_private is reported as stored', async t => {
   const { app } = await build(t)
-  app.db.prepare('UPDATE api_keys SET is_private = 0 WHERE id = ?').run('key_read')
+  app.world.db.prepare('UPDATE api_keys SET is_private = 0 WHERE id = ?').run('key_read')
   const res = await call(app, regenerate, 'proj_one', 'key_read', bearer(SECRETS.key_admin))
   t.equal(res.json().key.is_private, false)
 })
-
-testNoBody(t, regenerate, { project: 'proj_one', key: 'key_read' })
-testRefusals(t, regenerate)

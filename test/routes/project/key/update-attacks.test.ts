@@ -3,11 +3,12 @@ import t from 'tap'
 import { createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { LightMyRequestResponse } from 'fastify'
+import { INVALID as INVALID_ANSWER } from '../../../answers.js'
 import { bearer, build, patchKey, SECRETS, TEST_SECRET, userToken } from '../../../helper.js'
-import { hashApiKey } from '../../../../src/services/api-key.js'
+import { hashApiKey } from '../../../../src/domain/api-key.js'
 
-const INVALID = '{"error":"Unauthorized","message":"The bearer token is invalid, expired or revoked"}'
-const INVALID_CHALLENGE = 'Bearer realm="basic-admin", error="invalid_token"'
+const INVALID = JSON.stringify(INVALID_ANSWER.body)
+const INVALID_CHALLENGE = INVALID_ANSWER.challenge
 
 const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const claims = (extra: object = {}): object => ({ sub: 'user_owner', exp: Math.floor(Date.now() / 1000) + 600, ...extra })
@@ -109,8 +110,8 @@ t.test('prefix-only, wrong-tail, deleted and replaced API keys get the unknown k
     ['a known key in upper case', SECRETS.key_admin.toUpperCase()]
   ]
   // Deleted and replaced the way the sibling operations do it: the row goes, or its hash changes.
-  app.db.prepare("DELETE FROM api_keys WHERE id = 'key_two_admin'").run()
-  app.db.prepare("UPDATE api_keys SET key_hash = ? WHERE id = 'key_admin'").run(hashApiKey('basic_key_replacement_000000000000000000000'))
+  app.world.db.prepare("DELETE FROM api_keys WHERE id = 'key_two_admin'").run()
+  app.world.db.prepare("UPDATE api_keys SET key_hash = ? WHERE id = 'key_admin'").run(hashApiKey('basic_key_replacement_000000000000000000000'))
   attempts.push(['a deleted key', SECRETS.key_two_admin], ['a replaced key\'s old secret', SECRETS.key_admin])
   const before = rows()
   for (const [what, secret] of attempts) {

@@ -1,20 +1,11 @@
-// DESIGN section 2 for PATCH /project/:id/key/:key_id: every row, exact answer, nothing changed on refusal.
+// docs/api.md, "Authentication and status codes" for PATCH /project/:id/key/:key_id: every row, exact answer, nothing changed on refusal.
 import t from 'tap'
+import { INVALID as invalid, MISSING as missing, NOT_FOUND as notFound, SCOPE as scope } from '../../../answers.js'
 import { build, bearer, patchKey, SECRETS, userToken } from '../../../helper.js'
 
-const REALM = 'Bearer realm="basic-admin"'
-const MISSING = { error: 'Unauthorized', message: 'Authentication required: send Authorization: Bearer <token>' }
-const INVALID = { error: 'Unauthorized', message: 'The bearer token is invalid, expired or revoked' }
-const SCOPE = { error: 'Unauthorized', message: 'This credential may not manage API keys of this project' }
-const NOT_FOUND = { error: 'API key not found' }
+const now = (): number => Math.floor(Date.now() / 1000)
 
 type Expect = { status: number, body: object, challenge?: string }
-const missing: Expect = { status: 401, body: MISSING, challenge: REALM }
-const invalid: Expect = { status: 401, body: INVALID, challenge: `${REALM}, error="invalid_token"` }
-const scope: Expect = { status: 401, body: SCOPE, challenge: `${REALM}, error="insufficient_scope"` }
-const notFound: Expect = { status: 404, body: NOT_FOUND }
-
-const now = (): number => Math.floor(Date.now() / 1000)
 
 // Each case: how the caller authenticates (built lazily: some need jose), and the exact answer.
 const cases: Array<[string, () => Promise<Record<string, string>>, Expect]> = [
@@ -106,7 +97,7 @@ t.test('iss and aud are enforced when configured', async t => {
   for (const claims of [{ ...good, iss: 'https://evil.test' }, { ...good, aud: 'someone-else' }, { aud: 'basic-admin' }, { iss: 'https://issuer.test' }]) {
     const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Refused' }, bearer(await userToken('user_owner', { claims })))
     t.equal(res.statusCode, 401, JSON.stringify(claims))
-    t.equal(res.headers['www-authenticate'], `${REALM}, error="invalid_token"`)
+    t.equal(res.headers['www-authenticate'], invalid.challenge)
   }
   t.equal(row('key_read')?.label, 'Read key')
   const ok = await patchKey(app, 'proj_one', 'key_read', { label: 'Accepted' }, bearer(await userToken('user_owner', { claims: { ...good, aud: ['other', 'basic-admin'] } })))
@@ -134,7 +125,7 @@ t.test('a caller who sees the project but may not manage it gets insufficient_sc
     for (const key of ['key_read', 'key_missing', 'key_two_read']) {
       const res = await patchKey(app, 'proj_one', key, { label: 'x' }, headers)
       t.equal(res.statusCode, 401, key)
-      t.strictSame(res.json(), SCOPE)
+      t.strictSame(res.json(), scope.body)
       t.equal(res.headers['www-authenticate'], scope.challenge)
     }
   }

@@ -1,4 +1,4 @@
-// DESIGN sections 3 and 4 for PATCH: strict bodies, normalisation, exact answers, atomic writes.
+// docs/api.md ("Request bodies") for PATCH: strict bodies, normalisation, exact answers, atomic writes.
 import t from 'tap'
 import { buildApp } from '../../../../src/app.js'
 import { assertBadRequest, build, bearer, patchKey, SECRETS, testConfig, FIXTURE, userToken } from '../../../helper.js'
@@ -154,5 +154,5 @@ t.test('a change answered 200 survives closing and reopening the database file',
   await first.close()
   const second = await buildApp({ config, logger: false })
   t.teardown(() => second.close())
-  t.match(second.db.prepare('SELECT label, roles FROM api_keys WHERE id = ?').get('key_read'), { label: 'Durable', roles: 'read' })
+  t.match(second.world.db.prepare('SELECT label, roles FROM api_keys WHERE id = ?').get('key_read'), { label: 'Durable', roles: 'read' })
 })

@@ -2,7 +2,8 @@
 // byte-identical {is_valid:false} for everything else, no state change but the caller's last_used; the 401/404 rows.
 import t from 'tap'
 import { assertBadRequest, bearer, build, SECRETS, userToken } from '../../../helper.js'
-import { call, changedIds, operation, testRefusals } from './operations.js'
+import { IN_PROJECT_BY_HASH } from '../../../../src/stores/keys.js'
+import { call, changedIds, operation } from './operations.js'
 
 const verify = operation('verify')
 const SEEDED = '2026-06-07T08:09:10.011Z'
@@ -99,4 +100,22 @@ t.test('every body that breaks a rule is a 400 naming the problem, and changes n
   }
 })
 
-testRefusals(t, verify)
+t.test('another project\'s live secret takes the very path of an unknown one: the same answer, and neither touches the key memory', async t => {
+  const { app } = await build(t)
+  const owner = bearer(await userToken('user_owner'))
+  // key_two_read, used as a bearer, is remembered: a lookup through the memory would find it at once.
+  t.equal((await app.inject({ method: 'GET', url: '/project/proj_two/key', headers: bearer(SECRETS.key_two_read) })).statusCode, 401)
+  t.equal((await app.inject({ method: 'GET', url: '/project/proj_two/key', headers: bearer(SECRETS.key_two_admin) })).statusCode, 200)
+  const memoryUse = async (key: string) => {
+    const before = app.world.memory.stats()
+    const res = await call(app, verify, 'proj_one', '', owner, { key })
+    const after = app.world.memory.stats()
+    return { body: res.body, hits: after.hits - before.hits, misses: after.misses - before.misses }
+  }
+  const live = await memoryUse(SECRETS.key_two_admin)
+  const unknown = await memoryUse('basic_key_unknown_00000000000000000000000000')
+  t.strictSame(live, { body: '{"is_valid":false}', hits: 0, misses: 0 })
+  t.strictSame(unknown, live)
+  const plan = app.world.db.prepare(`EXPLAIN QUERY PLAN ${IN_PROJECT_BY_HASH}`).all('proj_one', Buffer.alloc(32)) as Array<{ detail: string }>
+  t.match(plan.map(step => step.detail), [/^SEARCH api_keys USING (COVERING )?INDEX api_keys_by_project_and_hash \(project_id=\? AND key_hash=\?\)$/], 'one search of the (project_id, key_hash) index')
+})

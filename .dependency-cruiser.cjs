@@ -1,0 +1,59 @@
+// The layers of docs/architecture.md, checked in npm test (npm run layers): each may import only from the layers
+// below it, and nothing below the front doors knows Fastify.
+//   front doors: src/app.ts, server.ts, cli.ts, mock-server.ts, index.ts, http/, plugins/, routes/, schemas/
+//   operations:  src/operations/          (what the API does, as data in and data or a refusal out)
+//   world:       src/world.ts, namespaces.ts (a database with its stores, memory, journal, clock, unit of work; one per namespace)
+//   stores:      src/stores/              (rows in, rows out)
+//   db:          src/db/                  (connections, migrations, transactions, checkpoints)
+//   domain:      src/domain/              (pure rules and values, importable from every layer)
+const below = {
+  operations: ['^src/operations/', '^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
+  world: ['^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
+  stores: ['^src/stores/', '^src/db/', '^src/domain/'],
+  db: ['^src/db/', '^src/domain/'],
+  domain: ['^src/domain/']
+}
+
+const layerRule = (layer, from) => ({
+  name: `${layer}-imports-only-below`,
+  comment: `${layer} may import only from itself and the layers below it`,
+  severity: 'error',
+  from: { path: from },
+  to: { path: '^src/', pathNot: below[layer] }
+})
+
+module.exports = {
+  forbidden: [
+    layerRule('operations', '^src/operations/'),
+    layerRule('world', '^src/(world|namespaces)\\.ts$'),
+    layerRule('stores', '^src/stores/'),
+    layerRule('db', '^src/db/'),
+    layerRule('domain', '^src/domain/'),
+    {
+      name: 'front-doors-skip-no-layer',
+      comment: 'routes, plugins and the HTTP helpers reach data through operations and the world, never a store or the database',
+      severity: 'error',
+      from: { path: '^src/(http|plugins|routes)/' },
+      to: { path: '^src/(stores|db)/' }
+    },
+    {
+      name: 'no-fastify-below-the-front-doors',
+      comment: 'operations, the world, stores, db and domain know nothing of HTTP',
+      severity: 'error',
+      from: { path: '^src/(operations|stores|db|domain)/|^src/(world|namespaces)\\.ts$' },
+      to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+)/' }
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true }
+    }
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] }
+  }
+}

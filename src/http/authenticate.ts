@@ -1,0 +1,24 @@
+// The onRequest hook of every key route (registered once, in src/routes/project/key/index.ts): the bearer is read
+// and checked as the request arrives, so an unknown credential is refused before its body is read. A callback
+// hook: nothing in it waits, and a promise per request costs.
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { parseBearer } from '../domain/credential.js'
+import { unknownCredential } from '../domain/refusal.js'
+import { authenticate } from '../operations/authenticate.js'
+import { Refused } from './refusals.js'
+
+/** Node keeps only the first of repeated Authorization headers; two are refused instead of resolved silently. */
+const repeated = (request: FastifyRequest): boolean =>
+  request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization').length > 1
+
+export function authenticateRequest (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const header = request.headers.authorization
+  if (header !== undefined && repeated(request)) return done(new Refused(unknownCredential('two Authorization headers')))
+  const token = parseBearer(header)
+  if (typeof token !== 'string') return done(new Refused(token))
+  const found = authenticate(request.world, request.server.jwt, token)
+  if (!found.ok) return done(new Refused(found.refusal))
+  request.credential = found.value.credential
+  request.principal = found.value.principal
+  done()
+}

@@ -1,0 +1,56 @@
+// The Fastify options of the server and of every test: validation in tests is validation in production.
+import { randomUUID } from 'node:crypto'
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import type { Config } from '../config.js'
+import { createRedactor, type Redactor } from '../domain/redact.js'
+import { clientErrorHandler } from './client-errors.js'
+import { OneLinePerRequest } from './log.js'
+import { routeNotFound } from './refusals.js'
+import { formatSchemaErrors } from './schema-errors.js'
+
+export const BODY_LIMIT = 16 * 1024
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Where log lines go instead of stdout (tests read them). */
+export interface LogStream { write: (line: string) => void }
+
+/** The blanking of logs and journal: credential shapes, and the ADMIN_TOKEN whatever its shape. */
+export const redactorFor = (config: Pick<Config, 'ADMIN_TOKEN'>): Redactor => createRedactor(config.ADMIN_TOKEN === undefined ? [] : [config.ADMIN_TOKEN])
+
+export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'>, stream?: LogStream): FastifyServerOptions {
+  const redact = redactorFor(config)
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      // Anything Fastify logs of a request on its own goes through the same blanking as the request lines.
+      serializers: {
+        req: (request: { method?: string, url?: string, ip?: string }) => ({ method: request.method, url: redact.url(request.url ?? ''), remoteAddress: request.ip })
+      },
+      ...(stream === undefined ? {} : { stream })
+    },
+    logController: new OneLinePerRequest(redact),
+    bodyLimit: BODY_LIMIT,
+    // Any id that fits in Node's 16 KiB of headers reaches the route (and its 404).
+    routerOptions: { maxParamLength: 65536 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // New requests during shutdown are still served; the contract has no 503.
+    return503OnClosing: false,
+    // A caller's own x-request-id is kept when it is a plausible id that holds no credential; otherwise a UUID.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) && redact.text(given) === given ? given : randomUUID()
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, verbose: true } },
+    schemaErrorFormatter: formatSchemaErrors,
+    clientErrorHandler,
+    // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      // Raised before the onRequest hook that names every answer, so named here.
+      reply.header('x-request-id', request.id)
+      if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(routeNotFound(request))
+      return reply.code(400).send({ error: 'Bad Request', message: error.message })
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// User tokens: the service that signs and verifies them for a world, and minting one the server accepts
+// (POST /__admin/tokens, `token` at the CLI, startMockServer's token()).
+import { DURATION_HINT, parseDuration } from '../domain/duration.js'
+import { systemClock } from '../domain/clock.js'
+import { createJwtService, type JwtService, type JwtSettings } from '../domain/jwt.js'
+import { fixedSigningKey, readSigningKeyFile, type SigningKeySource } from '../domain/signing-key.js'
+import { signingKeySource } from '../stores/signing-keys.js'
+import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
+import type { World } from '../world.js'
+
+export interface TokenSettings extends Omit<JwtSettings, 'signingKey'> {
+  /** A PEM file with the RS256 private key; without it the world's database keeps a generated one. */
+  privateKeyFile?: string | undefined
+}
+
+/**
+ * The JWT service: HS256 with the secret, RS256 with the key pair of the PEM file or, without one, of the world's
+ * database. Without either (no world given) it signs and accepts HS256 only.
+ */
+export function tokenService (settings: TokenSettings, world?: World): { jwt: JwtService, signingKey: SigningKeySource | undefined } {
+  const { privateKeyFile, ...jwtSettings } = settings
+  // Real time, not the clock: making the key on first use must not take a CLOCK tick that a run after a reset would not.
+  const signingKey = privateKeyFile !== undefined ? fixedSigningKey(readSigningKeyFile(privateKeyFile)) : world === undefined ? undefined : signingKeySource(world.db, systemClock)
+  return { jwt: createJwtService({ ...jwtSettings, signingKey }), signingKey }
+}
+
+export const ALGORITHMS = ['HS256', 'RS256'] as const
+export type Algorithm = typeof ALGORITHMS[number]
+
+export interface MintedToken {
+  token: string
+  alg: Algorithm
+  expires_at: string
+}
+
+/** `alg` and `expiresIn` as the caller wrote them; a refusal's `field` is 'alg' or 'expiresIn', for each front door to name in its own terms. */
+export function mintToken (jwt: JwtService, input: { user: string, alg?: string | undefined, expiresIn?: string | undefined }, now = Date.now()): Outcome<MintedToken> {
+  const alg = input.alg ?? 'HS256'
+  if (!(ALGORITHMS as readonly string[]).includes(alg)) return refused(badInput('alg', 'alg', `must be HS256 or RS256 (got ${JSON.stringify(alg)})`))
+  const expiresText = input.expiresIn ?? '1h'
+  const expiresIn = parseDuration(expiresText)
+  if (expiresIn === undefined) return refused(badInput('expires-in', 'expiresIn', `must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`))
+  const token = jwt.sign(input.user, { expiresIn, alg, now })
+  return done({
+    token,
+    alg: alg as Algorithm,
+    expires_at: new Date((Math.floor(now / 1000) + expiresIn) * 1000).toISOString()
+  })
+}

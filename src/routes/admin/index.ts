@@ -1,0 +1,127 @@
+// The control plane for contract tests (README "Control plane"): only with ADMIN_TOKEN, and only for that bearer;
+// to anyone else it does not exist, byte for byte. Its routes are never journaled (src/plugins/journal.ts).
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { parseBearer } from '../../domain/credential.js'
+import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
+import { checkFixture, FixtureError } from '../../domain/fixture.js'
+import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
+import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
+import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
+import { mintToken } from '../../operations/tokens.js'
+import { CONTROL_PLANE } from '../../plugins/journal.js'
+
+export interface AdminOptions { token: string }
+
+// A fixture can be bigger than any key operation's body.
+const FIXTURE_BODY_LIMIT = 1024 * 1024
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
+  const expected = digest(options.token)
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const given = parseBearer(request.headers.authorization)
+    // Compared as digests: no early exit, and no length leak.
+    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
+  })
+  const config = { controlPlane: true }
+  const schema = { hide: true }
+
+  app.post('/reset', { config, schema: { ...schema, response: { 200: Type.Object({ created: Type.Integer() }) } } }, async (request) => {
+    return await resetToSeed(request.world)
+  })
+
+  app.post('/fixtures', {
+    config,
+    bodyLimit: FIXTURE_BODY_LIMIT,
+    schema: { ...schema, body: Type.Unknown(), response: { 200: Type.Object({ created: Type.Integer() }), 400: ErrorSchema } }
+  }, async (request) => {
+    try {
+      return await loadFixture(request.world, checkFixture(request.body))
+    } catch (error) {
+      if (error instanceof FixtureError) throw badRequest('fixture', error.message)
+      throw error
+    }
+  })
+
+  app.get('/requests', {
+    config,
+    schema: {
+      ...schema,
+      querystring: Type.Object({
+        path: Type.Optional(Type.String({ minLength: 1 })),
+        status: Type.Optional(Type.String({ pattern: '^[1-5][0-9][0-9]$' }))
+      }, { additionalProperties: false })
+    }
+  }, async (request) => {
+    const { path, status } = request.query
+    return { requests: request.world.journal.entries({ path, status: status === undefined ? undefined : Number(status) }) }
+  })
+
+  app.delete('/requests', { config, schema }, async (request) => {
+    request.world.journal.clear()
+    return { requests: [] }
+  })
+
+  app.get('/namespaces', { config, schema }, async () => ({
+    namespaces: app.namespaces.list().map(({ name, world }) => ({ name, ...countRows(world) }))
+  }))
+
+  app.delete('/namespaces/:name', {
+    config,
+    schema: { ...schema, params: Type.Object({ name: Type.String() }) }
+  }, async (request, reply) => {
+    const { name } = request.params
+    const problem = namespaceNameProblem(name)
+    if (problem !== undefined) throw badRequest('namespace', `The namespace name ${problem}`)
+    if (name === DEFAULT_NAMESPACE) throw badRequest('namespace', 'The default namespace cannot be dropped: reset it with POST /__admin/reset')
+    if (!await app.namespaces.drop(name)) return await reply.code(404).send({ error: 'Not Found', message: `No namespace ${JSON.stringify(name)}` })
+    return { dropped: name }
+  })
+
+  app.post('/faults', {
+    config,
+    schema: { ...schema, body: FaultRuleSchema }
+  }, async (request) => {
+    const problem = faultRuleProblem(request.body)
+    if (problem !== undefined) throw badRequest('fault', problem)
+    return request.world.faults.add(request.body)
+  })
+
+  app.get('/faults', { config, schema }, async (request) => ({ faults: request.world.faults.list() }))
+
+  app.delete('/faults', { config, schema }, async (request) => {
+    request.world.faults.clear()
+    return { faults: [] }
+  })
+
+  app.delete('/faults/:id', { config, schema: { ...schema, params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+    if (!request.world.faults.remove(request.params.id)) return await reply.code(404).send({ error: 'Not Found', message: `No fault rule ${JSON.stringify(request.params.id)}` })
+    return { faults: request.world.faults.list() }
+  })
+
+  app.post('/tokens', {
+    config,
+    schema: {
+      ...schema,
+      body: Type.Object({
+        user: Type.String({ minLength: 1 }),
+        alg: Type.Optional(Type.String()),
+        expires_in: Type.Optional(Type.String({ minLength: 1 }))
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ token: Type.String(), alg: Type.String(), expires_at: Type.String() }), 400: ErrorSchema }
+    }
+  }, async (request) => {
+    const { user, alg, expires_in: expiresIn } = request.body
+    const minted = valueOf(mintToken(app.jwt, { user, alg, expiresIn }))
+    return { token: minted.token, alg: minted.alg, expires_at: minted.expires_at }
+  })
+}
+
+export default async function controlPlane (app: Parameters<typeof routes>[0], options: AdminOptions): Promise<void> {
+  await app.register(routes, { ...options, prefix: CONTROL_PLANE })
+}

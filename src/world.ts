@@ -1,0 +1,115 @@
+// A world: one database with its stores, the unit of work that orders and commits every operation on it, the key
+// memory, the journal and the clock. The app builds one (the default namespace); everything that acts on data is
+// given a world, never a database. See docs/architecture.md.
+import type { Clock } from './domain/clock.js'
+import { createFaults, type Faults } from './domain/faults.js'
+import type { Fixture } from './domain/fixture.js'
+import { DEFAULT_NAMESPACE } from './domain/namespace.js'
+import { openDatabase, type Db } from './db/database.js'
+import { migrate, readMigrations } from './db/migrate.js'
+import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './db/checkpointer.js'
+import { emptyTables } from './db/reset.js'
+import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
+import { migrationsDir } from './paths.js'
+import { createJournal, type Journal } from './stores/journal.js'
+import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
+import { createKeyStore, type KeyStore } from './stores/keys.js'
+import { createMemberStore, type MemberStore } from './stores/members.js'
+
+/** What a reset goes back to: a fixture (SEED_FILE's, or one given in-process), or the demo data. */
+export interface Seed {
+  fixture: Fixture | undefined
+  /** Where the fixture came from (a file path), for error messages. */
+  source: string | undefined
+  /** Without a fixture: load the demo data into an empty database, and reset to it. */
+  demo: boolean
+}
+
+export interface WorldOptions {
+  /** The namespace this world is (DEFAULT_NAMESPACE for the server's own). */
+  name?: string
+  path: string
+  clock: Clock
+  seed: Seed
+  journalSize: number
+  /** FAULT_SEED: where the fault rules' generator starts, with the name. */
+  faultSeed?: string
+}
+
+const CHECKPOINT_INTERVAL_MS = 50
+
+export interface World {
+  name: string
+  path: string
+  /** For the stores, tests and the checkpointer; operations go through the stores and transact. */
+  db: Db
+  clock: Clock
+  seed: Seed
+  /** Migrations this opening applied. */
+  migrated: number[]
+  keys: KeyStore
+  members: MemberStore
+  memory: KeyMemory
+  journal: Journal
+  /** The fault rules of this world's namespace (src/domain/faults.ts). */
+  faults: Faults
+  /** Runs work in this turn's write transaction, ordered after all work queued before (db/unit-of-work.ts). */
+  transact: UnitOfWork['run']
+  /** Runs work in a write transaction at once, for work outside a request (start-up, the CLI, in-process calls). */
+  transactNow: <T>(work: () => T) => T
+  /** Empties every table a reset empties (db/reset.ts), inside the caller's transaction. */
+  emptyTables: () => string[]
+  /** Throws when the database cannot be read. */
+  ping: () => void
+  /**
+   * Checkpoints from a worker thread from now on (db/checkpointer.ts), for a listening server; an in-memory
+   * database has nothing to checkpoint. The connection's own automatic checkpoint stays as a backstop.
+   */
+  checkpointInBackground: (onError: (error: { message: string, code?: string }) => void) => void
+  /** Stops the checkpoints and closes the database; again is nothing. */
+  close: () => Promise<void>
+}
+
+export function openWorld (options: WorldOptions): World {
+  const db = openDatabase(options.path)
+  let migrated: number[]
+  try {
+    // Real time, not the clock: bookkeeping must not take a CLOCK tick, or a fresh start and a reset would differ.
+    migrated = migrate(db, readMigrations(migrationsDir), Date.now())
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  const keys = createKeyStore(db)
+  const unitOfWork = createUnitOfWork(db)
+  const ping = db.prepare('SELECT 1')
+  let checkpointer: Checkpointer | undefined
+  const name = options.name ?? DEFAULT_NAMESPACE
+  return {
+    name,
+    path: options.path,
+    db,
+    clock: options.clock,
+    seed: options.seed,
+    migrated,
+    keys,
+    members: createMemberStore(db),
+    memory: createKeyMemory(db, keys),
+    journal: createJournal(options.journalSize),
+    faults: createFaults(options.faultSeed ?? '', name),
+    transact: unitOfWork.run,
+    transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
+    emptyTables: (): string[] => emptyTables(db),
+    ping: (): void => { ping.get() },
+    checkpointInBackground (onError: (error: { message: string, code?: string }) => void): void {
+      if (checkpointer !== undefined || options.path === ':memory:' || options.path.startsWith('file:')) return
+      checkpointer = startCheckpointer(options.path, { intervalMs: CHECKPOINT_INTERVAL_MS, onError })
+      db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
+    },
+    async close (): Promise<void> {
+      await checkpointer?.stop()
+      checkpointer = undefined
+      if (db.open) db.close()
+    }
+  }
+}

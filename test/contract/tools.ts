@@ -1,0 +1,98 @@
+// Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
+// running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
+import { spawn } from 'node:child_process'
+import { cpSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
+import { ROOT, spawnProc, type Proc, type Teardown } from './harness.js'
+
+export { DEMO_KEY_SECRET, ROOT }
+const CLI = join(ROOT, 'dist', 'src', 'cli.js')
+const require = createRequire(import.meta.url)
+// A tool's run is seconds; on a busy 2-core machine allow many times that before calling it stuck.
+const TOOL_TIMEOUT_MS = 90_000
+
+/** The JS file behind a package's bin, found through its package.json, so no shell or npx sits in between. */
+export function binOf (pkg: string, name: string): string {
+  const manifest = require.resolve(`${pkg}/package.json`)
+  const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> }).bin
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]!)
+}
+
+/** `serve` from dist on a free port with the demo data (no SEED_FILE), its database in `dir`. */
+export async function startDemoServer (teardown: Teardown, dir: string): Promise<{ proc: Proc, url: string }> {
+  const proc = spawnProc(teardown, [CLI, 'serve'], { PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'demo.db'), LOG_LEVEL: 'warn' })
+  const banner = await proc.waitFor(/^basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+) \(database .+\)$/m, 'the server banner')
+  return { proc, url: banner[1]! }
+}
+
+export interface Run { code: number | null, stdout: string, stderr: string, ms: number }
+
+/** Runs `node file ...args` to its end in `cwd`; resolves with what it printed, whatever its exit code. */
+export function runNode (file: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
+  return runCommand(process.execPath, ['--no-deprecation', file, ...args], options)
+}
+
+function runCommand (command: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
+  const started = Date.now()
+  const file = `${command} ${args.join(' ')}`.slice(0, 200)
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? options.cwd, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${file} did not finish within ${TOOL_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`))
+    }, TOOL_TIMEOUT_MS)
+    child.on('error', reject)
+    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }) })
+  })
+}
+
+/** A GET or PATCH with the demo key, to show it still works after a tool ran. */
+export async function demoCall (url: string, method: 'GET' | 'PATCH' = 'GET', body?: object): Promise<{ status: number, json: unknown }> {
+  const res = await fetch(`${url}/project/proj_demo/key/key_demo`, {
+    method,
+    headers: { authorization: `Bearer ${DEMO_KEY_SECRET}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  return { status: res.status, json: await res.json() }
+}
+
+// The address the recipes name: the contract's development server, where `npm start` listens.
+const DOCUMENTED_URL = 'http://localhost:3003'
+
+/**
+ * The fenced block right after `<!-- recipe: NAME -->`, as a user would paste it, from docs/contract.md; a block of
+ * the same name in README.md or another docs/*.md page must say exactly the same, so no copy drifts untested.
+ */
+export function recipe (name: string): string {
+  const pattern = new RegExp(`^<!-- recipe: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)^\`\`\`$`, 'gm')
+  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter(page => page.endsWith('.md')).map(page => `docs/${page}`)]
+  const found = pages.flatMap(page => [...readFileSync(join(ROOT, page), 'utf8').matchAll(pattern)].map(match => ({ page, block: match[1]! })))
+  const own = found.find(({ page }) => page === 'docs/contract.md')
+  if (own === undefined) throw new Error(`docs/contract.md has no recipe ${name}`)
+  const differing = found.filter(({ block }) => block !== own.block).map(({ page }) => page)
+  if (differing.length > 0) throw new Error(`recipe ${name} in ${differing.join(', ')} differs from docs/contract.md's`)
+  return own.block
+}
+
+/**
+ * Runs a recipe of docs/contract.md with bash in `cwd`, a scratch folder holding copies of the repository files it
+ * names, with the server at `url` in place of localhost:3003. npx finds the tools in this package's node_modules
+ * (the folder lies inside it) and is told never to download one.
+ */
+export async function runRecipe (name: string, cwd: string, url: string, files: string[]): Promise<Run> {
+  for (const file of files) cpSync(join(ROOT, file), join(cwd, file), { recursive: true })
+  const script = recipe(name).replaceAll(DOCUMENTED_URL, url)
+  return await runCommand('bash', ['-e', '-o', 'pipefail', '-c', script], {
+    cwd, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, npm_config_yes: 'false', npm_config_update_notifier: 'false', npm_config_fund: 'false' }
+  })
+}
