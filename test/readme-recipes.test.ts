@@ -10,13 +10,14 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { consumerEnv, installTools, lockedVersion, preseed, ROOT, run } from './consumer.js'
 import { CLI, spawnCli, withTimeout } from './process/harness.js'
+import { patience } from './patience.js'
 import { compareOutput, recipe, recipesOf, shownOutput, type Recipe } from './recipes.js'
 
 // About 40 s alone on 2 cores, mostly npm and file copies; a machine busy with other work can make it several
 // times that, more than tap's 120 s per file. The two top-level tests (README, docs/api.md) run side by side.
-t.setTimeout(300_000)
+t.setTimeout(patience(30_000))
 t.jobs = 2
-const START_TIMEOUT_MS = 60_000
+const START_TIMEOUT_MS = patience(1_500)
 
 const README = recipesOf('README.md')
 // Every recipe of the README is run below, by the Docker check (docker-*) or by the contract tests (contract-*, the
@@ -31,7 +32,7 @@ interface Shell { code: number | null, stdout: string, stderr: string, ms: numbe
  * Runs a shell recipe as `bash -eo pipefail` in its own process group, which teardown ends: a server the recipe
  * starts in the background goes with it.
  */
-function bash (t: Tap, code: string, cwd: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Shell> {
+function bash (t: Tap, code: string, cwd: string, env: Record<string, string>, timeoutMs = patience(6_000)): Promise<Shell> {
   const started = Date.now()
   const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', 'bash', '-eo', 'pipefail', '-c', code], { cwd, env: consumerEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const group = child.pid!
@@ -129,7 +130,7 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     t.match(block.code, `${pkg.name}-${pkg.version}.tgz`, 'the tarball name is this version\'s')
     // Offline: the pre-seed holds what npm needs. No scripts: npm test has built dist/ already, and pack's
     // prepare would rebuild it under the other test files' feet; better-sqlite3 is built already.
-    const result = timed('install', await bash(t, block.code, project, { npm_config_offline: 'true', npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }, 120_000))
+    const result = timed('install', await bash(t, block.code, project, { npm_config_offline: 'true', npm_config_ignore_scripts: 'true', npm_config_audit: 'false', npm_config_fund: 'false' }, patience(12_000)))
     t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     const saved = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
     t.equal(saved.devDependencies[pkg.name], `file:vendor/${pkg.name}-${pkg.version}.tgz`, 'saved as a dev dependency from vendor/')

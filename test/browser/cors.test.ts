@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Page } from 'playwright-core'
 import { build, SECRETS } from '../helper.js'
+import { patience } from '../patience.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 // Without the background-networking flags Chromium dials Google services, which the closed CI network refuses.
@@ -46,10 +47,12 @@ t.test('with CORS_ORIGIN a page from another origin PATCHes a key and reads the 
   }
   const [listed, any, off, other] = await Promise.all([server('listed', `http://elsewhere.test, ${pageOrigin}`), server('any', '*'), server('off', undefined), server('other', 'http://elsewhere.test')])
 
-  const context = await chromium.launchPersistentContext(join(t.testdir(), 'profile'), { executablePath: CHROMIUM, args: ARGS, timeout: 15_000 })
-  t.teardown(() => context.close())
-  context.setDefaultTimeout(10_000)
-  const page = context.pages()[0] ?? await context.newPage()
+  // A plain launch, not a persistent profile: nothing of Chromium's is left in the test's folder while tap removes it.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: patience(3_000) })
+  t.teardown(() => browser.close())
+  const context = await browser.newContext()
+  context.setDefaultTimeout(patience(3_000))
+  const page = await context.newPage()
   await page.goto(`${pageOrigin}/`)
 
   const allowed = await callFromPage(page, listed.url, SECRETS.key_admin, 'From another origin')
