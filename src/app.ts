@@ -7,6 +7,7 @@ import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
 import { seedOnStart } from './operations/seed.js'
 import checkpointerPlugin from './plugins/checkpointer.js'
 import coveragePlugin from './plugins/coverage.js'
+import corsPlugin from './plugins/cors.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
 import faultsPlugin from './plugins/faults.js'
@@ -80,6 +81,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     done()
   })
   try {
+    if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
     await app.register(worldPlugin, { namespaces })
     await app.register(requestOrderPlugin)
     await app.register(expectPlugin)

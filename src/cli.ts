@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse, required, text, USAGE, UsageError } from './cli-args.js'
 import { CoverageError, coverageCommand } from './coverage-command.js'
-import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, SETTINGS, usesDevelopmentSecret, type Config } from './config.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
+import { DatabaseOpenError } from './db/database.js'
 import { systemClock } from './domain/clock.js'
 import { SYSTEM } from './domain/credential.js'
 import { FixtureError, readFixtureFile } from './domain/fixture.js'
@@ -10,57 +13,15 @@ import { RuleError } from './domain/rules.js'
 import { SigningKeyError } from './domain/signing-key.js'
 import { MigrationError } from './db/migrate.js'
 import { createKeyNow } from './operations/create-key.js'
-import { loadFixture } from './operations/seed.js'
-import { mintToken, tokenService } from './operations/tokens.js'
-import { openWorld, type World } from './world.js'
+import { loadFixture, resetToSeedNow } from './operations/seed.js'
+import { isKnownUser, mintToken, tokenService } from './operations/tokens.js'
+import { packageRoot } from './paths.js'
+import { readSeedFile } from './seed-file.js'
+import { openWorld, type Seed, type World } from './world.js'
 
-const USAGE = `Usage: basic-admin-mock [command] [options]
-
-Commands:
-  serve                                   start the server (the default)
-  migrate                                 apply pending database migrations
-  seed FILE                               load a fixture file (idempotent)
-  token --user ID [--expires-in 1h] [--alg HS256|RS256]
-                                          print a user JWT the server accepts
-  key create --project ID --label L --roles R
-                                          create an API key and print its secret once
-  coverage --url URL [--format F] [--require CASES] [--min PERCENT]
-                                          print what a running server's requests exercised
-                                          of the contract (coverage --help: every option)
-
-Settings (environment variable or flag):
-${SETTINGS.map(s => `  ${s.padEnd(21)} --${flagName(s)}`).join('\n')}
-`
-
-class UsageError extends Error {}
-
-const settingFlags = Object.fromEntries(SETTINGS.map(s => [flagName(s), { type: 'string' as const }]))
-
-function parse (argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...settingFlags,
-      user: { type: 'string' },
-      'expires-in': { type: 'string' },
-      alg: { type: 'string' },
-      project: { type: 'string' },
-      label: { type: 'string' },
-      roles: { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  })
-}
-
-function required (value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
-  return value
-}
-
-/** Opens (and migrates) the configured database as a world without a seed, runs fn, and closes it. */
-async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>): Promise<T> {
-  const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 })
+/** Opens (and migrates) the configured database as a world (without a seed unless given), runs fn, and closes it. */
+async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>, seed: Seed = { fixture: undefined, source: undefined, demo: false }): Promise<T> {
+  const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed, journalSize: 0 })
   try {
     return await fn(world)
   } finally {
@@ -74,6 +35,22 @@ function usageError (refusal: Refusal): UsageError {
   return new UsageError(refusal.field === undefined ? refusal.message : `--${flagName(refusal.field.replace(/[A-Z]/g, c => `_${c}`))} ${refusal.message}`)
 }
 
+/** Why a token for this user will meet 404s, if the database says so; undefined when it is a known user or cannot be checked. */
+async function unknownUser (config: Config, user: string): Promise<string | undefined> {
+  const path = config.DATABASE_PATH
+  // A :memory: database lives inside its server: no other process can look.
+  if (path === ':memory:' || path.startsWith('file:')) return undefined
+  if (!existsSync(path)) return `warning: the database ${path} (DATABASE_PATH) does not exist, so user ${JSON.stringify(user)} could not be checked: use the DATABASE_PATH of the server this token is for`
+  try {
+    if (await withWorld(config, world => isKnownUser(world, user))) return undefined
+  } catch {
+    return undefined
+  }
+  return `warning: user ${JSON.stringify(user)} is not in the database ${path}, so the server answers this token with 404 {"error":"API key not found"} on every key operation`
+}
+
+let settings: Config | undefined
+
 async function run (argv: string[]): Promise<void> {
   // A client of a running server: its own options, none of the server's settings.
   if (argv[0] === 'coverage') return await coverageCommand(argv.slice(1), process.env, text => process.stdout.write(text))
@@ -82,7 +59,12 @@ async function run (argv: string[]): Promise<void> {
     process.stdout.write(USAGE)
     return
   }
+  if (values.version === true) {
+    process.stdout.write(`${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`)
+    return
+  }
   const config = loadConfig(process.env, values)
+  settings = config
   const [command = 'serve', ...rest] = positionals
   const out = (line: string): boolean => process.stdout.write(line + '\n')
   const note = (line: string): boolean => process.stderr.write(line + '\n')
@@ -91,8 +73,12 @@ async function run (argv: string[]): Promise<void> {
     case 'serve':
       // npm swallows `npm start --port 1` into a bare "1": say so instead of ignoring it.
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (with npm start, pass flags after --: npm start -- --port 8080)`)
-      // Loaded only here: the other commands start without Fastify and its plugins.
-      await (await import('./server.js')).serve(config)
+      {
+        // Read first, so that a bad SEED_FILE fails before Fastify and its plugins load.
+        const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
+        // Loaded only here: the other commands start without Fastify and its plugins.
+        await (await import('./server.js')).serve(config, fixture)
+      }
       return
     case 'migrate':
       await withWorld(config, world => note(world.migrated.length === 0 ? 'database is up to date' : `applied migrations ${world.migrated.join(', ')}`))
@@ -105,16 +91,26 @@ async function run (argv: string[]): Promise<void> {
       note(`loaded ${file}: ${created} new row(s)`)
       return
     }
+    case 'reset': {
+      if (config.DATABASE_PATH === ':memory:') throw new UsageError('reset needs DATABASE_PATH to be a file: a :memory: database lives inside its server (reset that one with POST /__admin/reset, or mock.reset())')
+      // The seed the server has: SEED_FILE's fixture, or the demo data.
+      const fixture = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)
+      const { created } = await withWorld(config, world => resetToSeedNow(world), { fixture, source: config.SEED_FILE, demo: fixture === undefined })
+      note(`reset ${config.DATABASE_PATH} to ${config.SEED_FILE === undefined ? 'the demo data' : `the fixture ${config.SEED_FILE}`}: ${created} row(s)`)
+      return
+    }
     case 'token': {
       const user = required(values.user, 'user')
       const settings = { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE }
-      const input = { user, alg: values.alg, expiresIn: values['expires-in'] }
+      const input = { user, alg: text(values.alg), expiresIn: text(values['expires-in']) }
       // RS256 signs with the server's key pair: the configured PEM file, or the one kept in the database (opened only then).
       const minted = values.alg === 'RS256' && config.JWT_PRIVATE_KEY_FILE === undefined
         ? await withWorld(config, world => mintToken(tokenService(settings, world).jwt, input))
         : mintToken(tokenService(settings).jwt, input)
       if (!minted.ok) throw usageError(minted.refusal)
       if (minted.value.alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      const warning = await unknownUser(config, user)
+      if (warning !== undefined) note(`basic-admin-mock: ${warning}`)
       out(minted.value.token)
       return
     }
@@ -130,16 +126,21 @@ async function run (argv: string[]): Promise<void> {
       return
     }
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)} (try --help)`)
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: basic-admin-mock --help lists the commands`)
   }
 }
 
-const EXPECTED = [UsageError, ConfigError, CoverageError, FixtureError, MigrationError, RuleError, SigningKeyError]
+const EXPECTED = [UsageError, ConfigError, CoverageError, DatabaseOpenError, FixtureError, MigrationError, RuleError, SigningKeyError]
+
+/** The one line an error is on: expected failures as they are worded, a newer database with its setting, anything else with its stack. */
+function describe (error: unknown): string {
+  if (error instanceof MigrationError && settings !== undefined && error.message.includes('newer than this server knows')) return `DATABASE_PATH ${settings.DATABASE_PATH}: ${error.message}, or set DATABASE_PATH to another file`
+  if (EXPECTED.some(type => error instanceof type)) return (error as Error).message
+  const code = (error as NodeJS.ErrnoException).code
+  return code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)
+}
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  const known = EXPECTED.some(type => error instanceof type) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true
-  const code = (error as NodeJS.ErrnoException).code
-  // Expected failures are one line; listen errors (EADDRINUSE...) too, with their code.
-  process.stderr.write(`basic-admin-mock: ${known ? (error as Error).message : code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)}\n`)
+  process.stderr.write(`basic-admin-mock: ${describe(error)}\n`)
   process.exit(1)
 })

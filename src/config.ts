@@ -6,21 +6,24 @@ export const DEVELOPMENT_JWT_SECRET = 'basic-admin-mock-development-secret-do-no
 
 const LogLevel = Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)))
 
+// Each setting's `description` is its meaning for --help and the docs; `must` words a bad value; `shown` is a
+// default that is not a plain value.
 export const ConfigSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003 }),
-  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
-  DATABASE_PATH: Type.String({ minLength: 1, default: './data/basic-admin.db' }),
-  SEED_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_SECRET: Type.String({ minLength: 1, default: DEVELOPMENT_JWT_SECRET }),
-  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  LOG_LEVEL: Type.String({ default: 'info' }),
-  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
-  JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
-  CLOCK: Type.Optional(Type.String({ minLength: 1 })),
-  NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
-  FAULT_SEED: Type.String({ default: '0' })
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3003, description: 'TCP port to listen on; 0 picks a free one (the banner shows it)', must: 'must be a port number from 0 to 65535, 0 for any free port' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on (0.0.0.0 for every interface, as in a container)' }),
+  DATABASE_PATH: Type.String({ minLength: 1, default: './data/basic-admin.db', description: 'SQLite file, created with its folder; :memory: for a throw-away database' }),
+  SEED_FILE: Type.Optional(Type.String({ minLength: 1, shown: 'none: the demo data', description: 'fixture file (JSON) loaded at every start instead of the demo data' })),
+  JWT_SECRET: Type.String({ minLength: 1, default: DEVELOPMENT_JWT_SECRET, shown: 'a public development secret', description: 'HS256 secret of user tokens, at least 32 bytes' }),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'when set, user tokens must carry this iss' })),
+  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'when set, user tokens must carry this aud' })),
+  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, shown: 'a key made and kept in the database', description: 'PEM file with the RSA private key (2048 bits or more) that signs RS256 user tokens' })),
+  LOG_LEVEL: Type.String({ default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' }),
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, shown: 'none: no control plane', description: 'bearer token (16 characters or more) that turns on the control plane under /__admin', must: 'must be at least 16 characters long' })),
+  JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many recent requests the control plane\'s journal keeps', must: 'must be a whole number from 0 to 100000' }),
+  CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
+  NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
+  FAULT_SEED: Type.String({ default: '0', description: 'seed of the generator that decides probabilistic faults, so runs repeat' }),
+  CORS_ORIGIN: Type.Optional(Type.String({ minLength: 1, shown: 'none: no CORS headers', description: 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173' }))
 })
 
 export type Config = Static<typeof ConfigSchema> & { LOG_LEVEL: Static<typeof LogLevel> }
@@ -48,19 +51,46 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   const config = Value.Default(ConfigSchema, raw) as Config
   const error = Value.Errors(ConfigSchema, config).First()
   if (error !== undefined) {
-    const setting = error.path.slice(1)
-    throw new ConfigError(`invalid setting ${setting}: ${error.message.toLowerCase()} (got ${JSON.stringify(raw[setting])})`)
+    const setting = error.path.slice(1) as keyof Config
+    const must = (ConfigSchema.properties[setting] as { must?: string }).must ?? error.message.toLowerCase()
+    throw new ConfigError(`invalid setting ${setting}: ${must} (got ${JSON.stringify(raw[setting])})`)
   }
   if (!Value.Check(LogLevel, config.LOG_LEVEL)) {
     throw new ConfigError(`invalid setting LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got ${JSON.stringify(config.LOG_LEVEL)})`)
   }
   if (Buffer.byteLength(config.JWT_SECRET) < 32) {
-    throw new ConfigError('invalid setting JWT_SECRET: must be at least 32 bytes long')
+    throw new ConfigError('invalid setting JWT_SECRET: must be at least 32 bytes long (make one with: openssl rand -hex 32)')
   }
   if (config.CLOCK !== undefined && clockStart(config.CLOCK) === undefined) {
     throw new ConfigError(`invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got ${JSON.stringify(config.CLOCK)})`)
   }
+  if (config.CORS_ORIGIN !== undefined && corsOrigins(config.CORS_ORIGIN) === undefined) {
+    throw new ConfigError(`invalid setting CORS_ORIGIN: must be * or a comma-separated list of origins such as http://localhost:5173, each scheme://host[:port] without a path (got ${JSON.stringify(config.CORS_ORIGIN)})`)
+  }
   return config
+}
+
+/** CORS_ORIGIN as '*' or its list of origins; undefined when an item is not an origin as browsers send it. */
+export function corsOrigins (text: string): '*' | string[] | undefined {
+  if (text.trim() === '*') return '*'
+  const origins = text.split(',').map(item => item.trim())
+  return origins.every(isOrigin) ? origins : undefined
+}
+
+function isOrigin (text: string): boolean {
+  try {
+    const url = new URL(text)
+    // An Origin header is exactly scheme://host[:port]: URL.origin drops a path, a slash or a default port.
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text
+  } catch {
+    return false
+  }
+}
+
+/** How --help and the docs show a setting's default. */
+export function shownDefault (setting: keyof Config): string {
+  const schema = ConfigSchema.properties[setting] as { default?: unknown, shown?: string }
+  return schema.shown ?? String(schema.default)
 }
 
 /** CLOCK's instant in epoch ms, or undefined when it is not an ISO 8601 instant with a zone. */

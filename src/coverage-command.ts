@@ -26,20 +26,30 @@ export class CoverageError extends Error {}
 // Generous: a loaded CI machine may take seconds to answer.
 const TIMEOUT_MS = 30_000
 
+const OPTIONS = {
+  url: { type: 'string' },
+  format: { type: 'string' },
+  require: { type: 'string', multiple: true },
+  min: { type: 'string' },
+  namespace: { type: 'string' },
+  'admin-token': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
 function options (argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      format: { type: 'string' },
-      require: { type: 'string', multiple: true },
-      min: { type: 'string' },
-      namespace: { type: 'string' },
-      'admin-token': { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
+  let parsed: ReturnType<typeof parseArgs<{ args: string[], allowPositionals: true, options: typeof OPTIONS }>>
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS })
+  } catch (error) {
+    const { code } = error as { code?: string }
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const name = /'([^']+)'/.exec((error as Error).message)?.[1] ?? '?'
+      throw new CoverageError(`unknown option ${name}: basic-admin-mock coverage --help lists every option`)
     }
-  })
+    if (code?.startsWith('ERR_PARSE_ARGS') === true) throw new CoverageError(`${(error as Error).message.split('.')[0]!}: basic-admin-mock coverage --help lists every option`)
+    throw error
+  }
+  const { values, positionals } = parsed
   if (positionals.length > 0) throw new CoverageError(`coverage takes no argument ${JSON.stringify(positionals[0])} (see basic-admin-mock coverage --help)`)
   return values
 }

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { acceptStragglers } from './plugins/shutdown.js'
-import { DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
-import { demoCurl } from './domain/demo.js'
-import { readFixtureFile } from './domain/fixture.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
+import { demoBanner } from './domain/demo.js'
+import { FixtureError, type Fixture } from './domain/fixture.js'
 import { demoKey } from './operations/seed.js'
+import { readSeedFile, seedFileError } from './seed-file.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
 /** The only place that listens: builds the app, listens, prints how to call it, and shuts down on signals. */
-export async function serve (config: Config): Promise<FastifyInstance> {
-  const fixture = config.SEED_FILE === undefined ? undefined : readFixtureFile(config.SEED_FILE)
-  const app = await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true })
+export async function serve (config: Config, fixture: Fixture | undefined = config.SEED_FILE === undefined ? undefined : readSeedFile(config.SEED_FILE)): Promise<FastifyInstance> {
+  const app = await seedErrors(config, async () => await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true }))
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
   app.server.headersTimeout = 10_000
@@ -19,7 +19,7 @@ export async function serve (config: Config): Promise<FastifyInstance> {
     await app.listen({ port: config.PORT, host: config.HOST })
   } catch (error) {
     await app.close()
-    throw error
+    throw listenError(error, config)
   }
   // Only once started, so that a failed start is still one line.
   if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
@@ -28,9 +28,6 @@ export async function serve (config: Config): Promise<FastifyInstance> {
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT
   const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const curl = demoCurl(demoKey(app.world), url)
-  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
-  if (curl !== undefined) process.stdout.write(`Try the demo key:\n${curl}\n`)
 
   let closing = false
   const shutdown = (signal: string): void => {
@@ -45,7 +42,42 @@ export async function serve (config: Config): Promise<FastifyInstance> {
       process.exit(1)
     })
   }
-  process.once('SIGTERM', shutdown)
-  process.once('SIGINT', shutdown)
+  // on, not once: under `npm start` a Ctrl-C reaches the server twice (from the terminal, and forwarded by npm), and a
+  // second signal with no handler would kill it half-way through the shutdown. The grace period bounds it anyway.
+  process.on('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+  // Only now: whoever sees the banner and signals at once (a terminal's Ctrl-C, a test) gets the graceful shutdown.
+  const key = demoKey(app.world)
+  const demo = demoBanner(key.principal, key.exists, url, config.SEED_FILE === undefined)
+  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
+  if (demo !== undefined) process.stdout.write(`${demo}\n`)
   return app
+}
+
+/** A fixture that fails half-way through its load is named by its setting too. */
+async function seedErrors<T> (config: Config, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    throw error instanceof FixtureError && config.SEED_FILE !== undefined ? seedFileError(config.SEED_FILE, error) : error
+  }
+}
+
+/** Node's listen errors, as the setting to change. */
+export function listenError (error: unknown, config: Config): unknown {
+  const { code, message } = error as NodeJS.ErrnoException
+  const where = `PORT ${config.PORT} on HOST ${config.HOST}`
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`${where} is already in use (EADDRINUSE): stop what listens there, or set PORT to another port (0 picks a free one)`)
+    case 'EACCES':
+      return new ConfigError(`${where} needs privileges this user lacks (EACCES): set PORT to 1024 or above (0 picks a free one)`)
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`HOST ${config.HOST} is not an address of this machine (EADDRNOTAVAIL): set HOST to 127.0.0.1, or 0.0.0.0 for every interface`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`HOST ${config.HOST} cannot be resolved (${code}): set HOST to an address such as 127.0.0.1, or 0.0.0.0 for every interface`)
+    default:
+      return code === undefined ? error : new ConfigError(`cannot listen on ${where} (${code}: ${message}): check PORT and HOST`)
+  }
 }

@@ -137,7 +137,7 @@ t.test('as a process, a mistake is that line on stderr and exit 1, an unknown op
   const [noToken, unknown] = await Promise.all([coverage(['--url', url], {}), coverage(['--url', url, '--verbose'])])
   t.strictSame(noToken, { code: 1, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token\n' })
   t.strictSame({ code: unknown.code, stdout: unknown.stdout }, { code: 1, stdout: '' })
-  t.match(unknown.stderr, /^basic-admin-mock: Unknown option '--verbose'[^\n]*\n$/)
+  t.equal(unknown.stderr, 'basic-admin-mock: unknown option --verbose: basic-admin-mock coverage --help lists every option\n')
 })
 
 t.test('--help prints the command\'s usage and exits 0; the CLI\'s --help lists the command', async t => {

@@ -3,10 +3,10 @@ import t from 'tap'
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { DEVELOPMENT_JWT_SECRET } from '../src/config.js'
+import { dirname, join } from 'node:path'
+import { DEVELOPMENT_JWT_SECRET, SETTINGS } from '../src/config.js'
 import { readMigrations } from '../src/db/migrate.js'
 import { migrationsDir, packageRoot } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
@@ -129,7 +129,7 @@ t.test('token warns on stderr, never on stdout, when it signs with the developme
 })
 
 t.test('token --expires-in 90s gives a token that lives 90 seconds', async t => {
-  const result = await cli(t, ['token', '--user', 'user_alice', '--expires-in', '90s'], { JWT_SECRET: TEST_SECRET })
+  const result = await cli(t, ['token', '--user', 'user_alice', '--expires-in', '90s'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: ':memory:' })
   t.equal(result.code, 0, result.stderr)
   t.equal(result.stderr, '')
   const { payload } = decodeJwt(result.stdout.trim())
@@ -320,7 +320,7 @@ t.test('migrate and serve refuse a database newer than they know, with one line'
   db.close()
   const before = query(path, 'SELECT * FROM sqlite_master ORDER BY name').concat(query(path, 'SELECT * FROM schema_migrations'))
 
-  const expected = `basic-admin-mock: the database is at schema version 999, newer than this server knows (${MIGRATIONS.length}): upgrade basic-admin-mock\n`
+  const expected = `basic-admin-mock: DATABASE_PATH ${path}: the database is at schema version 999, newer than this server knows (${MIGRATIONS.length}): upgrade basic-admin-mock, or set DATABASE_PATH to another file\n`
   const [migrated, served] = await Promise.all([cli(t, ['migrate'], env), cli(t, ['serve'], env)])
   t.same(migrated, { code: 1, signal: null, stdout: '', stderr: expected }, 'migrate')
   t.same({ ...served, stdout: '' }, { code: 1, signal: null, stdout: '', stderr: expected }, 'serve')
@@ -334,9 +334,9 @@ t.test('a bad setting stops the CLI with exit 1 and exactly one line on stderr',
   const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
     ['PORT=abc', ['migrate'], { PORT: 'abc' }, /^basic-admin-mock: invalid setting PORT: .*"abc"/],
     ['--port 70000', ['migrate', '--port', '70000'], {}, /^basic-admin-mock: invalid setting PORT: .*70000/],
-    ['short JWT_SECRET', ['migrate'], { JWT_SECRET: 'x'.repeat(31) }, /^basic-admin-mock: invalid setting JWT_SECRET: must be at least 32 bytes long\n$/],
+    ['short JWT_SECRET', ['migrate'], { JWT_SECRET: 'x'.repeat(31) }, /^basic-admin-mock: invalid setting JWT_SECRET: must be at least 32 bytes long \(make one with: openssl rand -hex 32\)\n$/],
     ['LOG_LEVEL=loud', ['migrate'], { LOG_LEVEL: 'loud' }, /^basic-admin-mock: invalid setting LOG_LEVEL: .*"loud"/],
-    ['unknown flag', ['migrate', '--nope'], {}, /^basic-admin-mock: Unknown option '--nope'/]
+    ['unknown flag', ['migrate', '--nope'], {}, /^basic-admin-mock: unknown option --nope: basic-admin-mock --help lists every option\n$/]
   ]
   const results = await Promise.all(cases.map(([, args, extra]) => cli(t, args, { ...env, ...extra })))
   results.forEach((result, i) => {
@@ -364,7 +364,7 @@ t.test('flags override the environment', async t => {
   const flagSecret = 'a-secret-given-as-a-flag-of-32-bytes+'
   const [flagged, signed] = await Promise.all([
     cli(t, ['migrate', '--database-path', good, '--port', '0', '--log-level', 'silent'], { ...env, PORT: 'abc', LOG_LEVEL: 'loud' }),
-    cli(t, ['token', '--user', 'u', '--jwt-secret', flagSecret], { JWT_SECRET: 'short' })
+    cli(t, ['token', '--user', 'u', '--jwt-secret', flagSecret], { JWT_SECRET: 'short', DATABASE_PATH: ':memory:' })
   ])
   t.same(flagged, { code: 0, signal: null, stdout: '', stderr: `applied migrations ${VERSIONS}\n` })
   t.same(query(good, 'SELECT version FROM schema_migrations ORDER BY version'), MIGRATIONS.map(m => ({ version: m.version })))
@@ -386,15 +386,93 @@ t.test('serve refuses a stray argument (as `npm start --port 1` leaves) instead 
   })
 })
 
-t.test('help and --help print the usage on stdout and exit 0', async t => {
-  const word = await cli(t, ['help'])
+t.test('help and --help print the usage, every setting with its flag, default and meaning, on stdout and exit 0', async t => {
+  const [word, long, short] = await Promise.all([cli(t, ['help']), cli(t, ['--help']), cli(t, ['serve', '-h'])])
   t.equal(word.code, 0)
   t.match(word.stdout, /^Usage: basic-admin-mock/)
-  const long = await cli(t, ['--help'])
   t.equal(long.code, 0)
   t.equal(long.stderr, '')
   t.match(long.stdout, /^Usage: basic-admin-mock \[command\] \[options\]\n/)
-  for (const word of ['serve', 'migrate', 'seed FILE', 'token --user ID', 'key create --project ID --label L --roles R', 'DATABASE_PATH', '--database-path', 'JWT_SECRET']) {
+  t.equal(short.stdout, long.stdout, '-h is --help')
+  for (const word of ['serve', 'migrate', 'seed FILE', 'reset', 'token --user ID', 'key create --project ID --label L --roles R', '--version']) {
     t.ok(long.stdout.includes(word), `mentions ${word}`)
   }
+  const settings: Array<[string, string]> = [
+    ['PORT, --port (default: 3003)', 'TCP port to listen on; 0 picks a free one (the banner shows it)'],
+    ['DATABASE_PATH, --database-path (default: ./data/basic-admin.db)', 'SQLite file, created with its folder; :memory: for a throw-away database'],
+    ['JWT_SECRET, --jwt-secret (default: a public development secret)', 'HS256 secret of user tokens, at least 32 bytes'],
+    ['SEED_FILE, --seed-file (default: none: the demo data)', 'fixture file (JSON) loaded at every start instead of the demo data'],
+    ['CORS_ORIGIN, --cors-origin (default: none: no CORS headers)', 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173']
+  ]
+  for (const [line, meaning] of settings) t.ok(long.stdout.includes(`  ${line}\n      ${meaning}\n`), `${line}, then its meaning`)
+  t.equal(long.stdout.match(/^ {2}[A-Z_]+, --[a-z-]+ \(default: [^)]+\)$/gm)?.length, SETTINGS.length, 'every setting has its line')
+})
+
+t.test('--version and -v print the package version and exit 0', async t => {
+  const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+  const [long, short] = await Promise.all([cli(t, ['--version']), cli(t, ['-v'])])
+  t.same(long, { code: 0, signal: null, stdout: `${version}\n`, stderr: '' })
+  t.same(short, long)
+})
+
+t.test('token warns on stderr when the user is not in the database, and the token still works as a token', async t => {
+  const { config } = await build(t)
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH }
+  const elsewhere = join(dirname(config.DATABASE_PATH), 'elsewhere')
+  const [unknown, known, noFile, memory] = await Promise.all([
+    cli(t, ['token', '--user', 'user_alice'], env),
+    cli(t, ['token', '--user', 'user_owner'], env),
+    cli(t, ['token', '--user', 'user_alice'], { ...env, DATABASE_PATH: join(elsewhere, 'missing.db') }),
+    cli(t, ['token', '--user', 'user_alice'], { ...env, DATABASE_PATH: ':memory:' })
+  ])
+  t.equal(unknown.code, 0)
+  t.match(unknown.stdout, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/, 'the token alone on stdout')
+  t.equal(unknown.stderr, `basic-admin-mock: warning: user "user_alice" is not in the database ${config.DATABASE_PATH}, so the server answers this token with 404 {"error":"API key not found"} on every key operation\n`)
+  t.same({ code: known.code, stderr: known.stderr }, { code: 0, stderr: '' }, 'a known user: no warning')
+  t.equal(noFile.stderr, `basic-admin-mock: warning: the database ${join(elsewhere, 'missing.db')} (DATABASE_PATH) does not exist, so user "user_alice" could not be checked: use the DATABASE_PATH of the server this token is for\n`)
+  t.notOk(existsSync(elsewhere), 'checking creates no database')
+  t.same({ code: memory.code, stderr: memory.stderr }, { code: 0, stderr: '' }, 'a :memory: database cannot be looked into from here: no warning')
+})
+
+t.test('reset puts the database back to its seed, as POST /__admin/reset does, and a running server answers from it at once', async t => {
+  const ADMIN = 'an-admin-token-for-reset-tests'
+  // Not t.testdir(): build() makes that folder anew each time it is called.
+  const dir = mkdtempSync(join(tmpdir(), 'basic-admin-mock-reset-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const seedFile = join(dir, 'fixture.json')
+  writeFileSync(seedFile, JSON.stringify(FIXTURE))
+  // Two databases changed the same way: one reset by the CLI, one by the control plane.
+  const cliDb = await build(t, { config: { DATABASE_PATH: join(dir, 'cli.db'), SEED_FILE: seedFile } })
+  const http = await build(t, { config: { DATABASE_PATH: join(dir, 'http.db'), ADMIN_TOKEN: ADMIN } })
+  for (const { app } of [cliDb, http]) {
+    const extra = await app.inject({ method: 'POST', url: '/project/proj_one/key', headers: bearer(SECRETS.key_admin), payload: { label: 'extra', roles: 'read' } })
+    t.equal(extra.statusCode, 200, 'an extra key')
+    t.equal((await patchKey(app, 'proj_one', 'key_admin', { roles: 'read' }, bearer(SECRETS.key_admin))).statusCode, 200, 'the admin key loses admin')
+    t.equal((await patchKey(app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))).statusCode, 401, 'and can no longer manage keys')
+  }
+  const reset = await cli(t, ['reset'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'cli.db'), SEED_FILE: seedFile })
+  t.same(reset, { code: 0, signal: null, stdout: '', stderr: `reset ${join(dir, 'cli.db')} to the fixture ${seedFile}: 14 row(s)\n` })
+  const answer = await http.app.inject({ method: 'POST', url: '/__admin/reset', headers: bearer(ADMIN) })
+  t.same(answer.json(), { created: 14 })
+
+  const rows = (path: string) => ({
+    users: query(path, 'SELECT id, email, name FROM users ORDER BY id'),
+    members: query(path, 'SELECT * FROM project_members ORDER BY 1, 2'),
+    keys: query(path, 'SELECT id, project_id, label, roles, key_hash, last_used, is_private FROM api_keys ORDER BY id')
+  })
+  t.same(rows(join(dir, 'cli.db')), rows(join(dir, 'http.db')), 'the same rows as after POST /__admin/reset')
+  t.equal(rows(join(dir, 'cli.db')).keys.length, 4, 'the extra key is gone')
+  const res = await patchKey(cliDb.app, 'proj_one', 'key_read', { label: 'After the CLI reset' }, bearer(SECRETS.key_admin))
+  t.equal(res.statusCode, 200, 'the server that had the file open sees the reset: the key is admin again')
+  t.equal(cliDb.row('key_read')?.label, 'After the CLI reset')
+})
+
+t.test('reset without SEED_FILE brings the demo data back, and refuses a :memory: database with one line', async t => {
+  const dir = t.testdir({ 'fixture.json': JSON.stringify(FIXTURE) })
+  const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'data.db') }
+  t.equal((await cli(t, ['seed', join(dir, 'fixture.json')], env)).code, 0)
+  const [demo, memory] = await Promise.all([cli(t, ['reset'], env), cli(t, ['reset'], { ...env, DATABASE_PATH: ':memory:' })])
+  t.same(demo, { code: 0, signal: null, stdout: '', stderr: `reset ${env.DATABASE_PATH} to the demo data: 4 row(s)\n` })
+  t.same(query(env.DATABASE_PATH, 'SELECT id, project_id, roles FROM api_keys'), [{ id: 'key_demo', project_id: 'proj_demo', roles: 'admin' }], 'only the demo key')
+  t.same(memory, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: reset needs DATABASE_PATH to be a file: a :memory: database lives inside its server (reset that one with POST /__admin/reset, or mock.reset())\n' })
 })

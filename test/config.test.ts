@@ -1,5 +1,8 @@
 import t from 'tap'
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, SETTINGS, usesDevelopmentSecret } from '../src/config.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError, ConfigSchema, corsOrigins, DEVELOPMENT_JWT_SECRET, flagName, loadConfig, SETTINGS, shownDefault, usesDevelopmentSecret } from '../src/config.js'
+import { packageRoot } from '../src/paths.js'
 
 t.test('defaults to the contract\'s development server and a file in ./data', async t => {
   const config = loadConfig({})
@@ -12,7 +15,7 @@ t.test('reads every setting from the environment, and flags win over it', async 
     ['PORT', '8080'], ['HOST', '0.0.0.0'], ['DATABASE_PATH', ':memory:'], ['SEED_FILE', 'seed.json'], ['JWT_SECRET', 'x'.repeat(32)],
     ['JWT_ISSUER', 'i'], ['JWT_AUDIENCE', 'a'], ['JWT_PRIVATE_KEY_FILE', 'key.pem'], ['LOG_LEVEL', 'warn'],
     ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
-    ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42']
+    ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173']
   ])
   t.strictSame(Object.keys(env).sort(), [...SETTINGS].sort(), 'every setting')
   t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, NAMESPACE_LIMIT: 8 })
@@ -24,17 +27,38 @@ t.test('reads every setting from the environment, and flags win over it', async 
 
 t.test('a bad setting is one clear line', async t => {
   const cases: Array<[Record<string, string>, string]> = [
-    [{ PORT: 'abc' }, 'invalid setting PORT: expected integer (got "abc")'],
-    [{ PORT: '70000' }, 'invalid setting PORT: expected integer to be less or equal to 65535 (got 70000)'],
-    [{ PORT: '-1' }, 'invalid setting PORT: expected integer (got "-1")'],
-    [{ JWT_SECRET: 'x'.repeat(31) }, 'invalid setting JWT_SECRET: must be at least 32 bytes long'],
+    [{ PORT: 'abc' }, 'invalid setting PORT: must be a port number from 0 to 65535, 0 for any free port (got "abc")'],
+    [{ PORT: '70000' }, 'invalid setting PORT: must be a port number from 0 to 65535, 0 for any free port (got 70000)'],
+    [{ PORT: '-1' }, 'invalid setting PORT: must be a port number from 0 to 65535, 0 for any free port (got "-1")'],
+    [{ JWT_SECRET: 'x'.repeat(31) }, 'invalid setting JWT_SECRET: must be at least 32 bytes long (make one with: openssl rand -hex 32)'],
     [{ LOG_LEVEL: 'loud' }, 'invalid setting LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
-    [{ ADMIN_TOKEN: 'short' }, 'invalid setting ADMIN_TOKEN: expected string length greater or equal to 16 (got "short")'],
-    [{ JOURNAL_SIZE: '-5' }, 'invalid setting JOURNAL_SIZE: expected integer (got "-5")'],
+    [{ ADMIN_TOKEN: 'short' }, 'invalid setting ADMIN_TOKEN: must be at least 16 characters long (got "short")'],
+    [{ JOURNAL_SIZE: '-5' }, 'invalid setting JOURNAL_SIZE: must be a whole number from 0 to 100000 (got "-5")'],
     [{ CLOCK: 'tomorrow' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "tomorrow")'],
     [{ CLOCK: '2030-01-01T00:00:00' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "2030-01-01T00:00:00")'],
     [{ CLOCK: '2030-02-30T00:00:00Z' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "2030-02-30T00:00:00Z")']
   ]
+  const cors = (got: string): string => `invalid setting CORS_ORIGIN: must be * or a comma-separated list of origins such as http://localhost:5173, each scheme://host[:port] without a path (got ${JSON.stringify(got)})`
+  for (const origin of ['localhost:5173', 'http://localhost:5173/', 'http://localhost:5173/app', 'ftp://files.test', 'http://a.test,,http://b.test', '*,http://a.test']) {
+    cases.push([{ CORS_ORIGIN: origin }, cors(origin)])
+  }
   for (const [env, message] of cases) t.throws(() => loadConfig(env), new ConfigError(message), JSON.stringify(env))
   t.doesNotThrow(() => loadConfig({ JWT_SECRET: '\u00e9'.repeat(16) }), '32 bytes, 16 characters')
+})
+
+t.test('CORS_ORIGIN is * or a list of origins, spaces around the commas allowed', async t => {
+  t.equal(loadConfig({ CORS_ORIGIN: '*' }).CORS_ORIGIN, '*')
+  t.strictSame(corsOrigins(' * '), '*')
+  t.strictSame(corsOrigins('http://localhost:5173, https://app.example.test:8443'), ['http://localhost:5173', 'https://app.example.test:8443'])
+  t.equal(loadConfig({}).CORS_ORIGIN, undefined, 'off by default')
+})
+
+t.test('every setting has a meaning and a default to show, and docs/reference.md lists each one with its flag', async t => {
+  const reference = readFileSync(join(packageRoot, 'docs', 'reference.md'), 'utf8')
+  for (const setting of SETTINGS) {
+    const schema = ConfigSchema.properties[setting] as { description?: string }
+    t.ok(schema.description !== undefined && schema.description.length > 10, `${setting} has a description`)
+    t.ok(shownDefault(setting) !== 'undefined', `${setting} has a default to show`)
+    t.match(reference, `| \`${setting}\` | \`--${flagName(setting)}\` |`, `${setting} is in the settings table`)
+  }
 })

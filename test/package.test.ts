@@ -1,59 +1,23 @@
 // The package as a consumer gets it: npm pack, npm install of the tarball into a fresh project, import, type-check.
 import t from 'tap'
-import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { packageRoot } from '../src/paths.js'
-import { patience } from './patience.js'
+import { lockedVersion, pack, preseed, ROOT, run as runIn, type Run } from './consumer.js'
 
-const ROOT = packageRoot
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 for (const built of ['dist/src/index.js', 'dist/src/index.d.ts']) {
   if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run npm run build first`)
 }
 
-interface Run { code: number | null, stdout: string, stderr: string }
-
-/** Runs a command with npm's own npm_* variables removed, as a consumer's shell would; never longer than 2 minutes. */
 const timings: string[] = []
 
-function run (command: string, args: string[], cwd: string): Promise<Run> {
-  const started = Date.now()
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
-  return new Promise(resolve => {
-    execFile(command, args, { cwd, env, timeout: patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      timings.push(`${[command, ...args].join(' ').replace(ROOT, '').slice(0, 40)}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr })
-    })
-  })
-}
-
-/**
- * Copies this project's production dependencies (better-sqlite3 already compiled) and their bin links into
- * the consumer, so npm keeps them instead of compiling the addon again (60-90 s); --offline then proves the
- * tarball asks for nothing else.
- */
-function preseed (consumer: string, devDependencies: string[]): void {
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> }
-  const copied = new Set<string>()
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    const name = path.replace(/^node_modules\//, '')
-    if (!path.startsWith('node_modules/') || name.includes('/node_modules/') || (entry.dev === true && !devDependencies.includes(name))) continue
-    if (!existsSync(join(ROOT, path))) continue
-    cpSync(join(ROOT, path), join(consumer, path), { recursive: true, verbatimSymlinks: true })
-    copied.add(name)
-  }
-  // A package without its bin links counts as not installed, and npm would fetch it again.
-  const bin = join(consumer, 'node_modules', '.bin')
-  mkdirSync(bin, { recursive: true })
-  for (const link of readdirSync(join(ROOT, 'node_modules', '.bin'))) {
-    const target = readlinkSync(join(ROOT, 'node_modules', '.bin', link))
-    const parts = target.replace(/^\.\.\//, '').split('/')
-    const name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!
-    if (copied.has(name)) symlinkSync(target, join(bin, link))
-  }
+/** Runs a command as a consumer's shell would, noting how long it took. */
+async function run (command: string, args: string[], cwd: string): Promise<Run> {
+  const result = await runIn(command, args, cwd)
+  timings.push(`${[command, ...args].join(' ').replace(ROOT, '').slice(0, 40)}: ${(result.ms / 1000).toFixed(1)} s`)
+  return result
 }
 
 const CONSUMER_TEST = `import { test } from 'node:test'
@@ -108,25 +72,22 @@ t.test('the packed tarball installs into a fresh project, which imports, runs an
   const consumer = join(dir, 'consumer')
   const started = Date.now()
 
-  // npm test has just built dist/; prepare would run tsc again while other test files run dist/.
-  const pack = await run('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--json'], ROOT)
-  t.equal(pack.code, 0, 'npm pack succeeds', { stderr: pack.stderr })
-  const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string, files: Array<{ path: string }> }>
-  const files = packed!.files.map(f => f.path).sort()
+  const packed = await pack(dir)
+  timings.push(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  const files = packed.files
   t.same(files.filter(f => !/^(package\.json|README\.md|LICENSE|dist\/src\/.+\.(js|d\.ts|js\.map)|migrations\/\d{3}_\w+\.sql|openapi\/[\w.-]+\.yaml)$/.test(f)), [], 'only the package, its build, migrations and contract')
-  for (const file of ['package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/mock-server.d.ts', 'dist/src/cli.js', 'migrations/001_initial.sql', 'openapi/basic-admin.yaml', 'openapi/basic-admin.served.yaml']) {
+  for (const file of ['package.json', 'LICENSE', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/mock-server.d.ts', 'dist/src/cli.js', 'migrations/001_initial.sql', 'openapi/basic-admin.yaml', 'openapi/basic-admin.served.yaml']) {
     t.ok(files.includes(file), `ships ${file}`)
   }
   t.notOk(files.some(f => f.startsWith('test/') || f.startsWith('src/') || /\.db(-wal|-shm)?$/.test(f)), 'no tests, sources or databases')
 
   mkdirSync(join(consumer, 'node_modules'), { recursive: true })
   // A TypeScript consumer on Node has its own @types/node (and its undici-types); the package must need nothing else.
-  const typesNode = (JSON.parse(readFileSync(join(ROOT, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as { version: string }).version
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: { '@types/node': typesNode } }, null, 2))
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', devDependencies: { '@types/node': lockedVersion('@types/node') } }, null, 2))
   preseed(consumer, ['@types/node', 'undici-types'])
-  const install = await run('npm', ['install', join(dir, packed!.filename), '--offline', '--no-audit', '--no-fund'], consumer)
+  const install = await run('npm', ['install', join(dir, packed.filename), '--offline', '--no-audit', '--no-fund'], consumer)
   t.equal(install.code, 0, 'npm install of the tarball succeeds offline', { stderr: install.stderr })
-  t.match(JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')), { dependencies: { [pkg.name]: `file:../${packed!.filename}` } }, 'saved as a dependency')
+  t.match(JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')), { dependencies: { [pkg.name]: `file:../${packed.filename}` } }, 'saved as a dependency')
   const installed = join(consumer, 'node_modules', pkg.name)
   t.equal(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version, pkg.version, 'this version is installed')
   t.match(readFileSync(join(installed, 'dist', 'src', 'index.d.ts'), 'utf8'), /export \{ startMockServer,/, 'the .d.ts exports startMockServer')

@@ -8,6 +8,7 @@ import { patience } from './patience.js'
 
 const ISO_MS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const DEMO_SECRET_WARNING = /WARNING: JWT_SECRET is not set/
+const DEMO_SECRET = 'basic_key_demoDEMOdemoDEMOdemoDEMOdemoDEMOdemoDEMOdem'
 
 /** Runs a shell line (the printed curl) with a plain PATH; never longer than 10 s. */
 function shell (t: Tap, line: string): Promise<{ code: number | null, stdout: string, stderr: string }> {
@@ -92,7 +93,7 @@ t.test('with SEED_FILE the server loads that fixture instead of the demo data', 
   t.equal(server.stderr(), '')
 })
 
-t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the file and the problem', async t => {
+t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the setting, the file, the problem and the fix', async t => {
   const user = { id: 'user_a', email: 'a@example.com' }
   const dir = t.testdir({
     'bad-value.json': JSON.stringify({ projects: [{ id: 'proj_a', name: 'A', keys: [{ id: 'key_a', label: 'A', roles: 'admin', value: 'not_a_basic_key_000000000000000000' }] }] }),
@@ -100,10 +101,10 @@ t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the file 
     'unknown-member.json': JSON.stringify({ users: [user], projects: [{ id: 'proj_a', name: 'A', members: [{ user: 'user_ghost', role: 'owner' }] }] })
   })
   const cases: Record<string, string> = {
-    'missing.json': 'cannot be read (ENOENT)',
-    'bad-value.json': 'projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token)',
-    'invalid.json': 'not valid JSON: Unexpected end of JSON input',
-    'unknown-member.json': 'projects[0].members[0].user: unknown user "user_ghost"'
+    'missing.json': 'cannot be read (ENOENT): set SEED_FILE to a fixture file this user can read, or unset it for the demo data',
+    'bad-value.json': ': projects[0].keys[0].value: must start with basic_key_ and have at least 20 characters after it, each of A-Z a-z 0-9 - . _ ~ + / (a bearer token) (fix the file, or unset SEED_FILE for the demo data)',
+    'invalid.json': ': not valid JSON: Unexpected end of JSON input (fix the file, or unset SEED_FILE for the demo data)',
+    'unknown-member.json': ': projects[0].members[0].user: unknown user "user_ghost" (fix the file, or unset SEED_FILE for the demo data)'
   }
   const runs = Object.keys(cases).map(name => spawnCli(t, ['serve'], {
     HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, `${name}.db`), SEED_FILE: join(dir, name)
@@ -111,7 +112,7 @@ t.test('a bad SEED_FILE stops start-up with exit 1 and one line naming the file 
   const exits = await Promise.all(runs.map(run => run.waitForExit()))
   Object.entries(cases).forEach(([name, problem], i) => {
     t.same(exits[i], { code: 1, signal: null }, `${name}: exit code`)
-    t.equal(runs[i]!.stderr(), `basic-admin-mock: fixture ${join(dir, name)}: ${problem}\n`, name)
+    t.equal(runs[i]!.stderr(), `basic-admin-mock: SEED_FILE ${join(dir, name)}${problem.startsWith(':') ? '' : ' '}${problem}\n`, name)
     t.notOk(runs[i]!.lines.some(line => line.includes('listening')), `${name}: never listened`)
   })
   t.same(query(join(dir, 'unknown-member.json.db'), 'SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM projects) AS n'), [{ n: 0 }], 'nothing of the bad fixture was loaded')
@@ -125,6 +126,55 @@ t.test('SIGTERM to `npm start` reaches the server: it exits and frees the port',
   npm.child.kill('SIGTERM')
   await npm.waitForExit()
   await t.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens any more')
+})
+
+t.test('Ctrl-C under `npm start` (SIGINT to the whole process group): the server finishes and frees the port; npm itself ends with 0 or by SIGINT', async t => {
+  const env = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(t.testdir(), 'npm.db') }
+  // Its own process group, as a terminal's foreground job: Ctrl-C signals every process in it.
+  const npm = spawn('npm', ['start', '--silent'], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => { if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL') })
+  let out = ''
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>(resolve => npm.on('close', (code, signal) => resolve({ code, signal })))
+  const banner = await withTimeout(new Promise<string>(resolve => npm.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk
+    const match = /basic-admin-mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+    if (match !== null) resolve(match[1]!)
+  })), patience(1_500), () => `the banner; stdout so far: ${out}`)
+  process.kill(-npm.pid!, 'SIGINT')
+  const exit = await withTimeout(exited, patience(1_500), 'npm to exit')
+  // Both npm and the server get the signal; which one acts first decides npm's own status (130 in a shell, or 0).
+  t.ok((exit.code === 0 && exit.signal === null) || (exit.code === null && exit.signal === 'SIGINT'), `npm ended with ${JSON.stringify(exit)}`)
+  t.match(out, /"signal":"SIGINT","msg":"shutting down: finishing in-flight requests"/, 'the server shut down gracefully')
+  await t.rejects(fetch(`${banner}/health`, { signal: AbortSignal.timeout(patience(500)) }), 'nothing listens any more')
+})
+
+t.test('once the demo key loses admin the banner says why and how to get it back; `reset` brings the curl back', async t => {
+  const path = join(t.testdir(), 'demo.db')
+  const env = { DATABASE_PATH: path, JWT_SECRET: TEST_SECRET }
+  const first = await startServer(t, env)
+  await first.waitForLine(line => line.startsWith('curl '), 'the curl line')
+  const stripped = await patch(first.url, 'proj_demo', 'key_demo', DEMO_SECRET, { roles: 'read' })
+  t.equal(stripped.status, 200)
+  first.child.kill('SIGTERM')
+  t.same(await first.waitForExit(), { code: 0, signal: null })
+
+  const second = await startServer(t, env)
+  const why = await second.waitForLine(line => line.startsWith('No demo curl'), 'the line saying why there is no curl')
+  t.equal(why, 'No demo curl: the demo key key_demo no longer has the admin role (its roles are "read"); npx basic-admin-mock reset puts the demo data back (and removes everything else)')
+  t.notOk(second.lines.some(line => line.startsWith('curl ')), 'no curl that would answer 401')
+  second.child.kill('SIGTERM')
+  t.same(await second.waitForExit(), { code: 0, signal: null })
+
+  const reset = spawnCli(t, ['reset'], env)
+  t.same(await reset.waitForExit(), { code: 0, signal: null })
+  t.equal(reset.stderr(), `reset ${path} to the demo data: 4 row(s)\n`)
+  const third = await startServer(t, env)
+  const curl = await third.waitForLine(line => line.startsWith('curl '), 'the curl line after the reset')
+  const result = await shell(t, curl)
+  t.equal(result.code, 0, result.stderr)
+  t.match(JSON.parse(result.stdout), { key: { id: 'key_demo', label: 'Renamed with curl', roles: 'admin,read' } })
+  third.child.kill('SIGTERM')
+  t.same(await third.waitForExit(), { code: 0, signal: null })
 })
 
 t.test('a running server', async t => {

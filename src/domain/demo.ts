@@ -15,10 +15,23 @@ export const DEMO_FIXTURE: Fixture = {
   }]
 }
 
-/** A ready-to-paste PATCH for the demo key, or undefined once that key could no longer make it (changed, regenerated, not admin). */
-export function demoCurl (demoKey: Principal | undefined, baseUrl: string): string | undefined {
-  if (demoKey?.kind !== 'key' || demoKey.keyId !== 'key_demo' || demoKey.projectId !== 'proj_demo' || !demoKey.admin) return undefined
-  return `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
-    ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
-    ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''
+const RESET_HINT = 'npx basic-admin-mock reset puts the demo data back (and removes everything else)'
+
+/**
+ * What the banner says about the demo key, given what its secret authenticates as now and whether a key_demo is
+ * still there: a ready-to-paste PATCH while the key can make it, otherwise why not and how to get it back.
+ * Undefined when the demo key is gone and no demo data is expected (a SEED_FILE).
+ */
+export function demoBanner (demoKey: Principal | undefined, demoKeyExists: boolean, baseUrl: string, expectDemo: boolean): string | undefined {
+  const isDemo = demoKey?.kind === 'key' && demoKey.keyId === 'key_demo' && demoKey.projectId === 'proj_demo'
+  if (isDemo && demoKey.admin) {
+    return 'Try the demo key:\n' +
+      `curl -sS -X PATCH ${baseUrl}/project/proj_demo/key/key_demo` +
+      ` -H 'Authorization: Bearer ${DEMO_KEY_SECRET}' -H 'Content-Type: application/json'` +
+      ' -d \'{"label":"Renamed with curl","roles":"admin,read"}\''
+  }
+  if (isDemo) return `No demo curl: the demo key key_demo no longer has the admin role (its roles are ${JSON.stringify(demoKey.roles)}); ${RESET_HINT}`
+  if (!expectDemo) return undefined
+  if (demoKeyExists) return `No demo curl: the demo key key_demo has a new secret (it was regenerated); ${RESET_HINT}`
+  return `No demo curl: this database has no demo key key_demo (deleted, or the database was seeded with other data); ${RESET_HINT}`
 }

@@ -90,10 +90,13 @@ export function resetToSeedNow (world: World): { created: number } {
   return { created: world.transactNow(() => resetNow(world)) }
 }
 
-/** The demo key as it is now (undefined once deleted or regenerated), for the banner's ready-to-paste curl. */
-export function demoKey (world: World): Principal | undefined {
+/**
+ * The demo key as it is now, for the banner: the principal its documented secret is (undefined once the key was
+ * deleted or regenerated), and whether a key_demo is there at all (a regenerated one is).
+ */
+export function demoKey (world: World): { principal: Principal | undefined, exists: boolean } {
   const found = principalOf(world, keyCredential(DEMO_KEY_SECRET))
-  return found.ok ? found.value : undefined
+  return { principal: found.ok ? found.value : undefined, exists: world.keys.get('proj_demo', 'key_demo') !== undefined }
 }
 
 /** How many users, projects and keys a world holds, and requests its journal keeps (GET /__admin/namespaces). */

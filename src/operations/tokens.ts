@@ -47,3 +47,6 @@ export function mintToken (jwt: JwtService, input: { user: string, alg?: string 
     expires_at: new Date((Math.floor(now / 1000) + expiresIn) * 1000).toISOString()
   })
 }
+
+/** Whether the world's data knows this user: a token for anyone else is accepted but sees no project. */
+export const isKnownUser = (world: World, user: string): boolean => world.members.userExists(user)

@@ -1,0 +1,27 @@
+// SEED_FILE as a setting: a fixture file that cannot be read, or is not a fixture, stops start-up (and `reset`)
+// with one line that names the setting and what to do.
+import { readFileSync } from 'node:fs'
+import { ConfigError } from './config.js'
+import { FixtureError, readFixtureFile, type Fixture } from './domain/fixture.js'
+
+/** SEED_FILE's fixture, read and checked. */
+export function readSeedFile (path: string): Fixture {
+  try {
+    readFileSync(path)
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException
+    throw new ConfigError(`SEED_FILE ${path} cannot be read (${code ?? message}): set SEED_FILE to a fixture file this user can read, or unset it for the demo data`)
+  }
+  try {
+    return readFixtureFile(path)
+  } catch (error) {
+    throw error instanceof FixtureError ? seedFileError(path, error) : error
+  }
+}
+
+/** A bad SEED_FILE fixture (its shape, or a load that fails half-way), named by its setting. */
+export function seedFileError (path: string, error: FixtureError): ConfigError {
+  const prefix = `fixture ${path}: `
+  const problem = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+  return new ConfigError(`SEED_FILE ${path}: ${problem} (fix the file, or unset SEED_FILE for the demo data)`)
+}
