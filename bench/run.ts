@@ -28,6 +28,8 @@ export interface Report {
   peakRssMb: number | undefined
   walMb: number
   startup: { serverMs: number, bareMs: number, ratio: number }
+  /** Median ms of the first request in a namespace never used (opened and seeded then), and of one in a used one. */
+  namespaceStart: { newMs: number, usedMs: number }
 }
 
 const QUICK_REQUESTS = 300
@@ -92,6 +94,24 @@ function patch (projects: BenchProject[], auth: (p: BenchProject) => string, opt
 
 const walSize = (database: string): number => existsSync(`${database}-wal`) ? statSync(`${database}-wal`).size / 1024 / 1024 : 0
 
+/** The first /health in `times` namespaces never used (each opened from the seed then), against one in a used one. */
+async function namespaceStartMs (url: string, times: number): Promise<{ newMs: number, usedMs: number }> {
+  const timed = async (namespace: string): Promise<number> => {
+    const began = performance.now()
+    const res = await fetch(`${url}/health`, { headers: { 'x-mock-namespace': namespace } })
+    await res.arrayBuffer()
+    if (res.status !== 200) throw new Error(`namespace ${namespace}: ${res.status}`)
+    return performance.now() - began
+  }
+  const fresh: number[] = []
+  const used: number[] = []
+  for (let i = 0; i < times; i++) {
+    fresh.push(await timed(`fresh-${i}`))
+    used.push(await timed(`fresh-${i}`))
+  }
+  return { newMs: median(fresh), usedMs: median(used) }
+}
+
 async function startupMs (command: string[], env: Record<string, string>, times: number): Promise<number> {
   const samples: number[] = []
   for (let i = 0; i < times; i++) {
@@ -151,6 +171,8 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
         }
         rounds.push(measured)
       }
+      const namespaceStart = await namespaceStartMs(server.url, quick ? 5 : 20)
+      log(`a new namespace answers its first request in ${namespaceStart.newMs.toFixed(1)} ms (a used one in ${namespaceStart.usedMs.toFixed(1)} ms)`)
       const peakRssMb = memoryKb(server.child.pid!, 'VmHWM') === undefined ? undefined : memoryKb(server.child.pid!, 'VmHWM')! / 1024
       // Measured while the server runs: closing the database checkpoints and removes the -wal file.
       const walMb = walSize(database)
@@ -161,7 +183,7 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
         ratio: 0
       }
       startup.ratio = startup.serverMs / startup.bareMs
-      return { date: new Date().toISOString(), quick, rounds, summary: summarise(rounds), peakRssMb, walMb, startup }
+      return { date: new Date().toISOString(), quick, rounds, summary: summarise(rounds), peakRssMb, walMb, startup, namespaceStart }
     } finally {
       await stopAll()
     }
@@ -205,7 +227,7 @@ async function soak (server: Started, scenario: Scenario, log: (line: string) =>
   const peakRssMb = (memoryKb(server.child.pid!, 'VmHWM') ?? NaN) / 1024
   const walMb = walSize(database)
   await stopAll()
-  return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN } }
+  return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
 }
 
 export interface ScaleReport {
@@ -319,7 +341,7 @@ export function table (report: Report): string {
     const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario.startsWith('bare'))
     lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
   }
-  lines.push('', `server peak RSS ${report.peakRssMb?.toFixed(1) ?? '?'} MB; -wal after the run ${report.walMb.toFixed(1)} MB; start to /ready ${report.startup.serverMs.toFixed(0)} ms vs bare Fastify ${report.startup.bareMs.toFixed(0)} ms (${report.startup.ratio.toFixed(2)}x)`)
+  lines.push('', `server peak RSS ${report.peakRssMb?.toFixed(1) ?? '?'} MB; -wal after the run ${report.walMb.toFixed(1)} MB; start to /ready ${report.startup.serverMs.toFixed(0)} ms vs bare Fastify ${report.startup.bareMs.toFixed(0)} ms (${report.startup.ratio.toFixed(2)}x); a new namespace's first answer ${report.namespaceStart.newMs.toFixed(1)} ms (a used one's ${report.namespaceStart.usedMs.toFixed(1)} ms)`)
   return lines.join('\n')
 }
 

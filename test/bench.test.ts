@@ -15,7 +15,8 @@ t.test('npm run bench -- --quick drives every scenario and every answer is 2xx',
   t.ok(report.startup.serverMs > 0 && report.startup.bareMs > 0, 'start-up measured')
   t.ok(report.peakRssMb !== undefined && report.peakRssMb > 0, 'peak RSS read')
   t.match(table(report), /\| PATCH, API key \| 10 \| \d+ \| \d\.\d\d \|/)
-  t.equal(lines.length, 6, 'one progress line per scenario')
+  t.equal(lines.length, 7, 'one progress line per scenario, and the namespace start')
+  t.ok(report.namespaceStart.newMs > 0 && report.namespaceStart.usedMs > 0, 'a new namespace\'s start measured')
 })
 
 t.test('npm run bench -- --scale, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {

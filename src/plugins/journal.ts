@@ -33,6 +33,8 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
   app.decorate('journalRequest', (request: FastifyRequest, status: number | null) => {
     const routed = request.routeOptions.config as { controlPlane?: boolean, operationId?: string } | undefined
     if (routed?.controlPlane === true || isControlPlane(request.url)) return
+    // A CORS preflight is the browser's, not the client's: no request of the API.
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
     request.world.journal.add({
       time: new Date().toISOString(),
       request_id: request.id,

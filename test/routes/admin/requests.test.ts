@@ -168,3 +168,11 @@ t.test('control-plane requests are never journaled, however their path is writte
   t.same(read.json().requests.map((e: { request_id: string }) => e.request_id), ['the-only-one'])
   t.same((await journal(app)).map(e => e.request_id), ['the-only-one'])
 })
+
+t.test('a CORS preflight is the browser\'s, not the client\'s: it is not journaled, the request it clears is', async t => {
+  const { app } = await build(t, { config: { ADMIN_TOKEN, CORS_ORIGIN: 'http://localhost:5173' } })
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/project/proj_one/key/key_read', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type' } })
+  t.equal(preflight.statusCode, 204)
+  t.equal((await patchKey(app, 'proj_one', 'key_read', { label: 'From a page' }, { ...bearer(SECRETS.key_admin), origin: 'http://localhost:5173' })).statusCode, 200)
+  t.same((await journal(app)).map(e => `${e.method} ${e.status}`), ['PATCH 200'])
+})
