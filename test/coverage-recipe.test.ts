@@ -9,6 +9,7 @@ import { packageRoot } from '../src/paths.js'
 import { ADMIN_TOKEN } from './answers.js'
 import { patience } from './patience.js'
 import { listen } from './wire.js'
+import { readRecipe } from '../scripts/recipes.mjs'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -22,14 +23,6 @@ const EXAMPLE: Fixture = {
     members: [{ user: 'user_alice', role: 'owner' }],
     keys: [{ id: 'key_ci', label: 'CI', roles: 'admin', value: 'basic_key_example_ci_00000000000000000001' }]
   }]
-}
-
-/** The fenced block after `<!-- recipe: NAME -->` in a document of the package. */
-function recipe (document: string, name: string): string {
-  const lines = readFileSync(join(packageRoot, document), 'utf8').split('\n')
-  const at = lines.indexOf(`<!-- recipe: ${name} -->`)
-  if (at === -1 || !/^```/.test(lines[at + 1] ?? '')) throw new Error(`${document} has no recipe ${name} followed by a fenced block`)
-  return lines.slice(at + 2, lines.indexOf('```', at + 2)).join('\n') + '\n'
 }
 
 /** Runs a shell script in `cwd` with exactly this env (plus PATH). */
@@ -60,7 +53,7 @@ t.test('the coverage-step recipe fails while PATCH\'s 404 was never exercised, a
   chmodSync(bin, 0o755)
   const summary = join(project, 'summary.md')
   const env = { BASIC_API_URL: url, BASIC_ADMIN_TOKEN: ADMIN_TOKEN, GITHUB_STEP_SUMMARY: summary, npm_config_update_notifier: 'false' }
-  const code = recipe('docs/coverage.md', 'coverage-step')
+  const code = readRecipe(packageRoot, 'coverage-step')
 
   const failed = await sh(code, project, env)
   t.equal(failed.code, 1, failed.stderr)

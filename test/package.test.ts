@@ -95,7 +95,8 @@ t.test('the packed tarball installs into a fresh project, which imports, runs an
   t.equal(tree.code, 0, "the consumer's dependency tree is complete", { stdout: tree.stdout, stderr: tree.stderr })
 
   writeFileSync(join(consumer, 'consumer.test.mjs'), CONSUMER_TEST)
-  const test = await run(process.execPath, ['--test', 'consumer.test.mjs'], consumer)
+  // TAP named explicitly: from Node 23 the default reporter is spec even when stdout is not a terminal.
+  const test = await run(process.execPath, ['--test', '--test-reporter=tap', 'consumer.test.mjs'], consumer)
   t.equal(test.code, 0, 'the consumer test passes', { stdout: test.stdout, stderr: test.stderr })
   t.match(test.stdout, /^# pass 1$/m)
   t.match(test.stdout, /^# fail 0$/m)

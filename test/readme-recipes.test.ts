@@ -19,10 +19,10 @@ t.setTimeout(patience(30_000))
 t.jobs = 2
 const START_TIMEOUT_MS = patience(1_500)
 
-const README = recipesOf('README.md')
-// Every recipe of the README is run below, by the Docker check (docker-*) or by the contract tests (contract-*, the
-// copies of docs/contract.md's): a new one without a runner fails here.
-const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'tap', 'vitest', 'github-actions']
+// The README's recipes and those it sends readers to in docs/recipes.md, as one series.
+const README = [...recipesOf('README.md'), ...recipesOf('docs/recipes.md')]
+// Every recipe of these is run below, or by the Docker check (docker-*): a new one without a runner fails here.
+const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'parallel-suites', 'unhappy-paths', 'tap', 'vitest', 'github-actions']
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 
 type Tap = { teardown: (fn: () => unknown) => void }
@@ -100,7 +100,7 @@ function assertOutput (t: Test, output: string, block: Recipe): void {
 
 t.test('every recipe of the README has a runner', async t => {
   const names = [...new Set(README.map(r => r.name))]
-  t.strictSame(names.filter(name => !RUN_HERE.includes(name) && !/^(docker|contract)-/.test(name)), [], 'no recipe without a runner (docker-* ones are the Docker check\'s, contract-* ones test/contract/tools.ts\'s)')
+  t.strictSame(names.filter(name => !RUN_HERE.includes(name) && !/^docker-/.test(name)), [], 'no recipe without a runner (docker-* ones are the Docker check\'s)')
   t.strictSame(RUN_HERE.filter(name => !names.includes(name)), [], 'no runner without its recipe')
 })
 
@@ -171,6 +171,20 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
   await t.test('in-process: example.mjs starts the server, PATCHes through it, resets and closes', async t => {
     const block = recipe(README, 'in-process')
     const result = timed('in-process', await runFileRecipe(t, block, project))
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
+    assertOutput(t, result.stdout, block)
+  })
+
+  await t.test('parallel-suites: two workers in two namespaces of one server, each sees its own write', async t => {
+    const block = recipe(README, 'parallel-suites')
+    const result = timed('parallel-suites', await runFileRecipe(t, block, project))
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
+    assertOutput(t, result.stdout, block)
+  })
+
+  await t.test('unhappy-paths: a retry meets the 503 rule once, then the real 200', async t => {
+    const block = recipe(README, 'unhappy-paths')
+    const result = timed('unhappy-paths', await runFileRecipe(t, block, project))
     t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     assertOutput(t, result.stdout, block)
   })

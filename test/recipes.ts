@@ -1,25 +1,13 @@
 // Recipes are the blocks of README.md and docs/*.md that a reader pastes: each follows a line
 // `<!-- recipe: NAME -->`. Tests read them from the documents and run them as written (doctest style).
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { recipeBlocks } from '../scripts/recipes.mjs'
 import { packageRoot } from '../src/paths.js'
 
 export interface Recipe { name: string, lang: string, code: string, where: string }
 
-/** Every recipe block of a document (a path from the package root), in document order. */
+/** Every recipe block of a document (a path from the package root), in document order (scripts/recipes.mjs reads them). */
 export function recipesOf (document: string): Recipe[] {
-  const lines = readFileSync(join(packageRoot, document), 'utf8').split('\n')
-  const found: Recipe[] = []
-  lines.forEach((line, i) => {
-    const marker = /^<!-- recipe: ([a-z0-9-]+) -->$/.exec(line)
-    if (marker === null) return
-    const fence = /^```(\S*)$/.exec(lines[i + 1] ?? '')
-    if (fence === null) throw new Error(`${document}:${i + 1}: the recipe marker must be followed by a fenced block`)
-    const end = lines.indexOf('```', i + 2)
-    if (end === -1) throw new Error(`${document}:${i + 2}: the recipe's block is not closed`)
-    found.push({ name: marker[1]!, lang: fence[1]!, code: lines.slice(i + 2, end).join('\n') + '\n', where: `${document}:${i + 2}` })
-  })
-  return found
+  return recipeBlocks(packageRoot, document).map(block => ({ name: block.name, lang: block.lang, code: block.text, where: `${block.file}:${block.line}` }))
 }
 
 /** All blocks named `name`, joined in document order: a page's examples that build on one another run as one. */

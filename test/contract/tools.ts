@@ -1,11 +1,12 @@
 // Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
 // running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
 import { spawn } from 'node:child_process'
-import { cpSync, readdirSync, readFileSync } from 'node:fs'
+import { cpSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 import { ROOT, spawnProc, type Proc, type Teardown } from './harness.js'
+import { readRecipes } from '../../scripts/recipes.mjs'
 
 export { DEMO_KEY_SECRET, ROOT }
 const CLI = join(ROOT, 'dist', 'src', 'cli.js')
@@ -69,19 +70,11 @@ export async function demoCall (url: string, method: 'GET' | 'PATCH' = 'GET', bo
 // The address the recipes name: the contract's development server, where `npm start` listens.
 const DOCUMENTED_URL = 'http://localhost:3003'
 
-/**
- * The fenced block right after `<!-- recipe: NAME -->`, as a user would paste it, from docs/contract.md; a block of
- * the same name in README.md or another docs/*.md page must say exactly the same, so no copy drifts untested.
- */
+/** A recipe of docs/contract.md, as a user would paste it (scripts/recipes.mjs: no other page may repeat it). */
 export function recipe (name: string): string {
-  const pattern = new RegExp(`^<!-- recipe: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)^\`\`\`$`, 'gm')
-  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter(page => page.endsWith('.md')).map(page => `docs/${page}`)]
-  const found = pages.flatMap(page => [...readFileSync(join(ROOT, page), 'utf8').matchAll(pattern)].map(match => ({ page, block: match[1]! })))
-  const own = found.find(({ page }) => page === 'docs/contract.md')
-  if (own === undefined) throw new Error(`docs/contract.md has no recipe ${name}`)
-  const differing = found.filter(({ block }) => block !== own.block).map(({ page }) => page)
-  if (differing.length > 0) throw new Error(`recipe ${name} in ${differing.join(', ')} differs from docs/contract.md's`)
-  return own.block
+  const found = readRecipes(ROOT).get(name)
+  if (found?.file !== 'docs/contract.md') throw new Error(`docs/contract.md has no recipe ${name}`)
+  return found.text
 }
 
 /**
