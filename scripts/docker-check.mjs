@@ -47,7 +47,7 @@ function swap (text, from, to, recipe) {
 
 /** The README's `docker run`, detached under our name, on a free host port, our volume and the image just built. */
 function dockerRun (name, volume, edit = text => text) {
-  let text = readRecipe(root, 'docker-run')
+  let text = readRecipe(root, 'docker-run').trimEnd()
   text = swap(text, /^docker run --rm /g, `docker run --detach --name ${name} `, 'docker-run')
   text = swap(text, ' -p 3003:3003 ', ' -p 127.0.0.1::3003 ', 'docker-run')
   text = swap(text, ' -v basic-admin-data:/data ', ` -v ${volume}:/data `, 'docker-run')
@@ -135,7 +135,7 @@ async function check () {
     return `PID 1 ${init.cmd.split(' ')[0]}, server uid ${server.uid}`
   })
 
-  const patch = readRecipe(root, 'docker-demo-patch')
+  const patch = readRecipe(root, 'docker-demo-patch').trimEnd()
   const sent = JSON.parse(/-d '(\{[^']*\})'/.exec(patch)[1])
   const bearer = /Bearer (basic_key_\w+)/.exec(patch)[1]
   await step('patch: the demo PATCH recipe answers 200', async () => {
@@ -195,7 +195,7 @@ async function check () {
 
   await step('compose: with the docker-compose recipe, the mock turns healthy and the example client exits 0', async () => {
     const file = parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8'))
-    expect(isDeepStrictEqual(parseYaml(readRecipe(root, 'docker-compose')), file), "the README's docker-compose recipe is not docker-compose.yml")
+    expect(isDeepStrictEqual(parseYaml(readRecipe(root, 'docker-compose')), file), "docs/docker.md's docker-compose recipe is not docker-compose.yml")
     const project = `${prefix}-compose`
     made.composeProjects.add(project)
     const args = [...compose.slice(1), '-p', project, '-f', 'docker-compose.yml', 'up', '--no-build', '--no-color', '--exit-code-from', 'example-client']
