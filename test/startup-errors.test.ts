@@ -1,6 +1,6 @@
 // Every bad start as a user meets it: the real CLI, exit code 1, and exactly one line on stderr naming the setting and the fix.
 import t from 'tap'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -33,6 +33,13 @@ function start (t: Tap, args: string[], env: Record<string, string>, asUser: boo
   return withTimeout(new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr }))), EXIT_TIMEOUT_MS, () => `basic-admin-mock ${args.join(' ')} to exit; stderr: ${stderr}`)
 }
 type Tap = { teardown: (fn: () => unknown) => void }
+
+// The unprivileged user must be able to run this Node at all (a Node unpacked in a private temporary folder cannot):
+// otherwise every permission case would fail for that reason, under the wrong name.
+if (AS_USER.uid !== undefined) {
+  const probe = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--version'], { ...AS_USER, encoding: 'utf8' })
+  t.equal(probe.status, 0, `uid ${AS_USER.uid} can run ${process.execPath} (each folder above it must be readable and searchable by all): ${probe.stderr}`)
+}
 
 t.test('each bad start prints one line that names the setting and the fix, and exits 1', async t => {
   const dir = t.testdir({ 'not-a-database.db': 'plain text', 'secret.json': '{}', 'bad.json': JSON.stringify({ projects: [{ id: 'p', name: 'P', keys: [{ id: 'k', label: 'K', roles: 'admin', value: 'sk_live_0000000000000000000000' }] }] }) })
