@@ -84,7 +84,9 @@ export function openWorld (options: WorldOptions): World {
     throw error
   }
   const keys = createKeyStore(db)
-  const unitOfWork = createUnitOfWork(db)
+  const memory = createKeyMemory(db, keys)
+  // The key memory takes other connections' commits into account once per transaction, at its start.
+  const unitOfWork = createUnitOfWork(db, { begin: memory.sync, end: memory.release })
   const ping = db.prepare('SELECT 1')
   let checkpointer: Checkpointer | undefined
   const name = options.name ?? DEFAULT_NAMESPACE
@@ -97,7 +99,7 @@ export function openWorld (options: WorldOptions): World {
     migrated,
     keys,
     members: createMemberStore(db),
-    memory: createKeyMemory(db, keys),
+    memory,
     journal: createJournal(options.journalSize),
     faults: createFaults(options.faultSeed ?? '', name),
     coverage: createCoverage(new Date().toISOString()),

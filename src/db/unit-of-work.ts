@@ -17,9 +17,20 @@ export interface UnitOfWork {
  * without grouping (a busy lock fails them all: nothing ran). Work reports a refusal by returning it, never by
  * throwing, which would undo the others' work too.
  */
-export function createUnitOfWork (db: Db): UnitOfWork {
-  const alone = db.transaction((work: () => unknown) => work())
-  const together = db.transaction((jobs: Job[]) => jobs.map(job => job.work()))
+/** Called at the start and the end of each transaction the unit of work runs, inside it. */
+export interface TransactionHooks { begin: () => void, end: () => void }
+
+export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () => {}, end: () => {} }): UnitOfWork {
+  const bracketed = <T>(fn: () => T): T => {
+    hooks.begin()
+    try {
+      return fn()
+    } finally {
+      hooks.end()
+    }
+  }
+  const alone = db.transaction((work: () => unknown) => bracketed(work))
+  const together = db.transaction((jobs: Job[]) => bracketed(() => jobs.map(job => job.work())))
   let queue: Job[] = []
 
   function flush (): void {

@@ -39,10 +39,23 @@ export function parseBearer (header: string | undefined): string | Refusal {
   return token
 }
 
-/** An API key's credential: the secret is hashed here and dropped. */
+// The credentials of the secrets seen last, by their text: a client sends the same key again and again, and its
+// SHA-256 was a twentieth of an API-key PATCH. Bounded, oldest out first, as the server's remembered JWTs are, and
+// only secrets of a key's length or near it are kept (a header's 16 KB of junk is hashed and forgotten).
+const HASHED = new Map<string, Credential & { kind: 'key' }>()
+const HASHED_SIZE = 1000
+const HASHED_LENGTH = 128
+
+/** An API key's credential: the secret is hashed here (once per recent secret), and only the hash is kept on it. */
 export function keyCredential (secret: string): Credential & { kind: 'key' } {
+  const known = HASHED.get(secret)
+  if (known !== undefined) return known
   const hash = hashApiKey(secret)
-  return { kind: 'key', hash, memo: hash.toString('latin1') }
+  const credential = { kind: 'key' as const, hash, memo: hash.toString('latin1') }
+  if (secret.length > HASHED_LENGTH) return credential
+  if (HASHED.size >= HASHED_SIZE) HASHED.delete(HASHED.keys().next().value!)
+  HASHED.set(secret, credential)
+  return credential
 }
 
 export { looksLikeApiKey }

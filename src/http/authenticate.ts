@@ -8,8 +8,12 @@ import { authenticate } from '../operations/authenticate.js'
 import { Refused } from './refusals.js'
 
 /** Node keeps only the first of repeated Authorization headers; two are refused instead of resolved silently. */
-const repeated = (request: FastifyRequest): boolean =>
-  request.raw.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization').length > 1
+function repeated (request: FastifyRequest): boolean {
+  const raw = request.raw.rawHeaders
+  let seen = 0
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization' && ++seen > 1) return true
+  return false
+}
 
 export function authenticateRequest (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const header = request.headers.authorization

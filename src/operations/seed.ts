@@ -95,8 +95,11 @@ export function resetToSeedNow (world: World): { created: number } {
  * deleted or regenerated), and whether a key_demo is there at all (a regenerated one is).
  */
 export function demoKey (world: World): { principal: Principal | undefined, exists: boolean } {
-  const found = principalOf(world, keyCredential(DEMO_KEY_SECRET))
-  return { principal: found.ok ? found.value : undefined, exists: world.keys.get('proj_demo', 'key_demo') !== undefined }
+  // In a transaction: the key memory then answers as of now.
+  return world.transactNow(() => {
+    const found = principalOf(world, keyCredential(DEMO_KEY_SECRET))
+    return { principal: found.ok ? found.value : undefined, exists: world.keys.get('proj_demo', 'key_demo') !== undefined }
+  })
 }
 
 /** How many users, projects and keys a world holds, and requests its journal keeps (GET /__admin/namespaces). */
