@@ -3,6 +3,7 @@
 // same in a namespace); --scale compares 10,000 keys with 1,000,000 keys in 10,000 projects. docs/performance.md.
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -244,7 +245,13 @@ export interface ScaleReport {
 /** A fixture of `projects` projects with one owner and `keys` keys each, written as a stream (the large one is ~110 MB). */
 async function writeFixture (path: string, projects: number, keys: number): Promise<BenchProject[]> {
   const out = createWriteStream(path)
-  const write = (text: string): Promise<void> => new Promise((resolve, reject) => { if (out.write(text)) resolve(); else out.once('drain', resolve).once('error', reject) })
+  let failed: Error | undefined
+  out.once('error', error => { failed = error })
+  // Waits for 'drain' only; an error (a full disk) is thrown at the next write, so no listener piles up per wait.
+  const write = async (text: string): Promise<void> => {
+    if (failed !== undefined) throw failed
+    if (!out.write(text)) await once(out, 'drain')
+  }
   const jwt = createJwtService({ secret: BENCH_SECRET })
   const made: BenchProject[] = []
   await write('{"users":[')
