@@ -35,7 +35,7 @@ t.test('npm start on an empty data dir prints a curl that works, and a restart k
     const server = await startServer(t, { DATABASE_PATH: path })
     const curl = await server.waitForLine(line => line.startsWith('curl '), 'the curl line')
     t.equal(server.lines[server.lines.indexOf(curl) - 1], 'Try the demo key:')
-    t.match(server.stderr(), DEMO_SECRET_WARNING, 'warns that the development JWT secret is in use')
+    t.match(await server.waitForStderr(DEMO_SECRET_WARNING, 'the development-secret warning'), DEMO_SECRET_WARNING, 'warns that the development JWT secret is in use')
 
     const result = await shell(t, curl)
     t.equal(result.code, 0, result.stderr)

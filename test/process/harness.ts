@@ -18,6 +18,8 @@ export interface Server {
   stderr: () => string
   /** Resolves with the first stdout line (already seen or to come) that matches; rejects on timeout or exit. */
   waitForLine: (match: (line: string) => boolean, what: string, timeoutMs?: number) => Promise<string>
+  /** Resolves with stderr once it matches (stderr is its own pipe: it may arrive after later stdout lines). */
+  waitForStderr: (match: RegExp, what: string, timeoutMs?: number) => Promise<string>
   waitForExit: (timeoutMs?: number) => Promise<Exit>
 }
 
@@ -52,30 +54,37 @@ export function spawnCli (t: Tap, args: string[], env: Record<string, string>, c
     lines.push(...parts)
     for (const check of waiters) check()
   })
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+    for (const check of waiters) check()
+  })
   child.on('close', () => {
     closed = true
     for (const check of waiters) check()
   })
 
+  // Resolves with what `found` finds, checked now and at every chunk of output; rejects once the process has closed.
+  const waitFor = <T>(found: () => T | undefined, what: string, timeoutMs: number): Promise<T> => withTimeout(new Promise<T>((resolve, reject) => {
+    const check = (): void => {
+      const value = found()
+      if (value !== undefined) {
+        waiters.delete(check)
+        resolve(value)
+      } else if (closed) {
+        waiters.delete(check)
+        reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr: ${stderr}`))
+      }
+    }
+    waiters.add(check)
+    check()
+  }), timeoutMs, () => `${what}; stderr so far: ${stderr}`)
+
   return {
     child,
     lines,
     stderr: () => stderr,
-    waitForLine: (match, what, timeoutMs = patience(1_500)) => withTimeout(new Promise<string>((resolve, reject) => {
-      const check = (): void => {
-        const line = lines.find(match)
-        if (line !== undefined) {
-          waiters.delete(check)
-          resolve(line)
-        } else if (closed) {
-          waiters.delete(check)
-          reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${what}; stderr: ${stderr}`))
-        }
-      }
-      waiters.add(check)
-      check()
-    }), timeoutMs, () => `${what}; stderr so far: ${stderr}`),
+    waitForLine: (match, what, timeoutMs = patience(1_500)) => waitFor(() => lines.find(match), what, timeoutMs),
+    waitForStderr: (match, what, timeoutMs = patience(1_500)) => waitFor(() => match.test(stderr) ? stderr : undefined, what, timeoutMs),
     waitForExit: (timeoutMs = patience(1_500)) => withTimeout(exited, timeoutMs, 'process exit')
   }
 }
