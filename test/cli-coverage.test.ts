@@ -10,6 +10,7 @@ import { packageRoot } from '../src/paths.js'
 import { ADMIN_TOKEN } from './answers.js'
 import { bearer, SECRETS } from './helper.js'
 import { patience } from './patience.js'
+import { runToEnd, type Ran } from './process/run-to-end.js'
 import { listen } from './wire.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
@@ -18,25 +19,9 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build firs
 // Each test runs its own server and processes, which mostly wait: they can run side by side.
 t.jobs = 4
 
-interface Result { code: number | null, stdout: string, stderr: string }
-
 /** Runs `basic-admin-mock coverage ...` to completion with exactly this env (plus PATH). */
-function coverage (args: string[], env: Record<string, string> = { ADMIN_TOKEN }): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'coverage', ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    const limit = patience(1_500)
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`basic-admin-mock coverage ${args.join(' ')} did not finish in ${limit} ms; stderr: ${stderr}`))
-    }, limit)
-    child.on('error', error => { clearTimeout(timer); reject(error) })
-    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
-}
+const coverage = (args: string[], env: Record<string, string> = { ADMIN_TOKEN }): Promise<Ran> =>
+  runToEnd(process.execPath, [CLI, 'coverage', ...args], { env, timeoutMs: patience(1_500), what: `basic-admin-mock coverage ${args.join(' ')}` })
 
 /** A server whose PATCH answered 200 twice and 401 once, and nothing else. */
 async function exercised (t: Test) {
@@ -135,7 +120,7 @@ t.test('each mistake is a CoverageError of one line, before anything is printed'
 t.test('as a process, a mistake is that line on stderr and exit 1, an unknown option too, with nothing on stdout', async t => {
   const { url } = await exercised(t)
   const [noToken, unknown] = await Promise.all([coverage(['--url', url], {}), coverage(['--url', url, '--verbose'])])
-  t.strictSame(noToken, { code: 1, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token\n' })
+  t.strictSame(noToken, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token\n' })
   t.strictSame({ code: unknown.code, stdout: unknown.stdout }, { code: 1, stdout: '' })
   t.equal(unknown.stderr, 'basic-admin-mock: unknown option --verbose: basic-admin-mock coverage --help lists every option\n')
 })

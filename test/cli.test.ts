@@ -1,7 +1,6 @@
 // The built `basic-admin-mock` bin, run as a user runs it: a real process, its own env, its exit code.
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { spawn } from 'node:child_process'
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +10,7 @@ import { readMigrations } from '../src/db/migrate.js'
 import { migrationsDir, packageRoot } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
 import { patience } from './patience.js'
+import { runToEnd, type Ran } from './process/run-to-end.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -21,26 +21,9 @@ t.jobs = 4
 const ONE_ERROR_LINE = /^basic-admin-mock: [^\n]+\n$/
 
 type Tap = { teardown: (fn: () => unknown) => void }
-interface Result { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
-
 /** Runs the CLI to completion with exactly this env (plus PATH); killed if it outlives the test or the timeout. */
-function cli (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    const limit = patience(1_500)
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`basic-admin-mock ${args.join(' ')} did not finish in ${limit} ms; stderr: ${stderr}`))
-    }, limit)
-    child.on('error', error => { clearTimeout(timer); reject(error) })
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
-  })
-}
+const cli = (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Ran> =>
+  runToEnd(process.execPath, [CLI, ...args], { env, t, timeoutMs: patience(1_500), what: `basic-admin-mock ${args.join(' ')}` })
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
 

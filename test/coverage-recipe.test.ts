@@ -1,13 +1,13 @@
 // docs/coverage.md's CI recipe, read from the document and run as written by sh: after a suite that never got a
 // 404 the step prints the table into the job summary and exits 1 naming the case; once the suite does, it exits 0.
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fixture } from '../src/domain/fixture.js'
 import { packageRoot } from '../src/paths.js'
 import { ADMIN_TOKEN } from './answers.js'
 import { patience } from './patience.js'
+import { runToEnd, type Ran } from './process/run-to-end.js'
 import { listen } from './wire.js'
 import { readRecipe } from '../scripts/recipes.mjs'
 
@@ -25,23 +25,9 @@ const EXAMPLE: Fixture = {
   }]
 }
 
-/** Runs a shell script in `cwd` with exactly this env (plus PATH). */
-function sh (script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    const limit = patience(5_000)
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the recipe did not finish in ${limit} ms; stderr: ${stderr}`))
-    }, limit)
-    child.on('error', error => { clearTimeout(timer); reject(error) })
-    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
-}
+/** Runs a shell script in `cwd` with exactly this env (plus PATH, and HOME there). */
+const sh = (script: string, cwd: string, env: Record<string, string>): Promise<Ran> =>
+  runToEnd('sh', ['-c', script], { cwd, env: { HOME: cwd, ...env }, timeoutMs: patience(5_000), what: 'the recipe' })
 
 t.test('the coverage-step recipe fails while PATCH\'s 404 was never exercised, and passes once it was', async t => {
   const { url } = await listen(t, { config: { ADMIN_TOKEN }, fixture: EXAMPLE })
