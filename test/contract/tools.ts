@@ -1,6 +1,6 @@
 // Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
 // running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
-import { spawn } from 'node:child_process'
+import { runToEnd } from '../process/run-to-end.js'
 import { cpSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -35,26 +35,11 @@ export function runNode (file: string, args: string[], options: { cwd: string, e
   return runCommand(process.execPath, ['--no-deprecation', file, ...args], options)
 }
 
-function runCommand (command: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
+async function runCommand (command: string, args: string[], options: { cwd: string, env?: Record<string, string> }): Promise<Run> {
   const started = Date.now()
-  const file = `${command} ${args.join(' ')}`.slice(0, 200)
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? options.cwd, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`${file} did not finish within ${TOOL_TIMEOUT_MS} ms; stdout: ${stdout}; stderr: ${stderr}`))
-    }, TOOL_TIMEOUT_MS)
-    child.on('error', reject)
-    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }) })
-  })
+  const env = { HOME: process.env.HOME ?? options.cwd, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env }
+  const { code, stdout, stderr } = await runToEnd(command, args, { cwd: options.cwd, env, timeoutMs: TOOL_TIMEOUT_MS, what: `${command} ${args.join(' ')}`.slice(0, 200) })
+  return { code, stdout, stderr, ms: Date.now() - started }
 }
 
 /** A GET or PATCH with the demo key, to show it still works after a tool ran. */

@@ -24,7 +24,7 @@ export function runToEnd (command: string, args: string[], options: RunOptions):
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`${options.what} did not finish in ${options.timeoutMs} ms; stderr: ${stderr}`))
+      reject(new Error(`${options.what} did not finish in ${options.timeoutMs} ms; stdout: ${stdout.slice(-2000)}; stderr: ${stderr.slice(-2000)}`))
     }, options.timeoutMs)
     child.on('error', error => { clearTimeout(timer); reject(error) })
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
