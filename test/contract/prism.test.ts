@@ -1,7 +1,7 @@
 // An outside validator: traffic through `prism proxy --errors` to the built server, checked against the document that server serves at
 // /openapi.json, so any request or response that breaks the contract fails.
 import t from 'tap'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -52,9 +52,21 @@ t.teardown(() => new Promise(resolve => { wrong.close(resolve); wrong.closeAllCo
 const wrongAddress = wrong.address()
 if (wrongAddress === null || typeof wrongAddress !== 'object') throw new Error('the wrong upstream has no port')
 
+/**
+ * The document the server serves at /openapi.json, saved as it came: Prism is given the file, because on Node 26
+ * Prism 5's URL loader hands Node's fetch an AbortSignal of its own (abort-controller's), which that fetch refuses.
+ */
+async function served (url: string): Promise<string> {
+  const res = await fetch(`${url}/openapi.json`)
+  if (res.status !== 200) throw new Error(`GET ${url}/openapi.json answered ${res.status}`)
+  const file = join(dir, 'served-openapi.json')
+  writeFileSync(file, await res.text())
+  return file
+}
+
 // Everything starts at once: start-up is most of this file's wall time.
 const [[server, prism], wrongPrism] = await Promise.all([
-  startServer(teardown, dir).then(async server => [server, await startPrism(teardown, server.url, `${server.url}/openapi.json`)] as const),
+  startServer(teardown, dir).then(async server => [server, await startPrism(teardown, server.url, await served(server.url))] as const),
   startPrism(teardown, `http://127.0.0.1:${wrongAddress.port}`)
 ])
 
