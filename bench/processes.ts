@@ -29,12 +29,19 @@ export function memoryKb (pid: number, field: 'VmRSS' | 'VmHWM'): number | undef
   }
 }
 
+/**
+ * A prefix for spawned commands: under tap without coverage (test/bench.test.ts), tap's process tracking is kept out
+ * of NODE_OPTIONS, as the tests do (test/process/untracked.ts): it would slow every start, and only coverage reads it.
+ */
+export const UNTRACKED: readonly string[] = process.env._TAPJS_PROCESSINFO_COVERAGE_ === '0' ? ['/usr/bin/env', '-u', 'NODE_OPTIONS'] : []
+
 /** Spawns command on a free port (PORT) and polls readyPath until it answers 200. */
 export async function start (command: string[], env: Record<string, string>, readyPath: string, timeoutMs = 30_000): Promise<Started> {
   const port = await freePort()
   const began = performance.now()
   // "{PORT}" in the arguments becomes the port, for tools that take it as a flag.
-  const child = spawn(command[0]!, command.slice(1).map(arg => arg.replace('{PORT}', String(port))), { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const [file, ...args] = [...UNTRACKED, ...command.map(arg => arg.replace('{PORT}', String(port)))]
+  const child = spawn(file!, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   const url = `http://127.0.0.1:${port}`

@@ -13,7 +13,7 @@ import { packageRoot } from '../src/paths.js'
 import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
-import { memoryKb, start, type Started } from './processes.js'
+import { memoryKb, start, UNTRACKED, type Started } from './processes.js'
 
 // The package root, also when this file runs compiled (dist-test/, under npm test).
 const root = packageRoot
@@ -271,7 +271,8 @@ async function writeFixture (path: string, projects: number, keys: number): Prom
 /** `basic-admin-mock seed FILE` into a fresh database, timed, with the CLI's peak RSS sampled from /proc. */
 async function seedTimed (database: string, fixture: string): Promise<{ seconds: number, peakRssMb: number }> {
   const began = performance.now()
-  const child = spawn(process.execPath, [CLI, 'seed', fixture], { env: { ...process.env, DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const [file, ...args] = [...UNTRACKED, process.execPath, CLI, 'seed', fixture]
+  const child = spawn(file!, args, { env: { ...process.env, DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   let peak = 0

@@ -22,7 +22,8 @@ export function consumerEnv (extra: Record<string, string> = {}): Record<string,
 export function run (command: string, args: string[], cwd: string, options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<Run> {
   const started = Date.now()
   return new Promise(resolve => {
-    execFile(command, args, { cwd, env: options.env ?? consumerEnv(), timeout: options.timeoutMs ?? patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // Through env -u: tap would put its NODE_OPTIONS back into any env given (test/process/untracked.ts).
+    execFile('/usr/bin/env', ['-u', 'NODE_OPTIONS', command, ...args], { cwd, env: options.env ?? consumerEnv(), timeout: options.timeoutMs ?? patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
       resolve({ code, signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr, ms: Date.now() - started })
     })

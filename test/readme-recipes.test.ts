@@ -77,7 +77,7 @@ async function runFileRecipe (t: Test, block: Recipe, project: string, env: Reco
   // Each file alone in the project while it runs: tap would take vitest's file for its own, and vitest tap's.
   t.teardown(() => rmSync(join(project, file!), { force: true }))
   const [program, ...args] = command!.split(' ')
-  return await run('/usr/bin/env', ['-u', 'NODE_OPTIONS', program!, ...args], project, { env: consumerEnv(env) })
+  return await run(program!, args, project, { env: consumerEnv(env) })
 }
 
 /** `serve` on a free port, as the harness starts it, with a start-up allowance for a busy machine. */

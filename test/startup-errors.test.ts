@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { CLI, withTimeout } from './process/harness.js'
 import { TEST_SECRET } from './helper.js'
 import { patience } from './patience.js'
+import { untracked } from './process/untracked.js'
 
 t.jobs = 4
 
@@ -19,8 +20,8 @@ interface Run { code: number | null, stdout: string, stderr: string }
 
 function start (t: Tap, args: string[], env: Record<string, string>, asUser: boolean): Promise<Run> {
   // As another user, without tap's process tracking (NODE_OPTIONS), which would write into .tap/ as that user.
-  const [command, prefix] = asUser ? ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath]] : [process.execPath, []]
-  const child = spawn(command, [...prefix, CLI, ...args], {
+  const [command, argv] = asUser ? ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args]] : untracked(process.execPath, [CLI, ...args])
+  const child = spawn(command, argv, {
     ...(asUser ? AS_USER : {}),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', JWT_SECRET: TEST_SECRET, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

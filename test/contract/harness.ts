@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { packageRoot, servedContractPath } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
 import { patience } from '../patience.js'
+import { untracked } from '../process/untracked.js'
 
 export const ROOT = packageRoot
 /** The document the server serves at /openapi.json, as committed. */
@@ -35,7 +36,8 @@ export interface Proc {
 
 /** `node ...args` in the package root with only PATH and `env` in its environment; killed at teardown. */
 export function spawnProc (teardown: Teardown, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const [file, argv] = untracked(process.execPath, args)
+  const child = spawn(file, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   let closed = false
   const waiters = new Set<() => void>()

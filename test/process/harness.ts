@@ -5,6 +5,7 @@ import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { patience } from '../patience.js'
+import { untracked } from './untracked.js'
 
 export const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -34,7 +35,8 @@ export function withTimeout<T> (promise: Promise<T>, ms: number, what: string | 
 
 /** Spawns the CLI with exactly this env (plus PATH); it is SIGKILLed in teardown if still alive. */
 export function spawnCli (t: Tap, args: string[], env: Record<string, string>, command: string[] = [process.execPath, CLI]): Server {
-  const child = spawn(command[0]!, [...command.slice(1), ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const [file, argv] = untracked(command[0]!, [...command.slice(1), ...args])
+  const child = spawn(file, argv, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   // 'close', not 'exit': by then stdout and stderr are fully read.
   let closed = false
   const exited = new Promise<Exit>(resolve => child.on('close', (code, signal) => resolve({ code, signal })))

@@ -1,5 +1,6 @@
 // A command run to completion: its output, its exit, and a kill with a message naming it if it outlives the limit.
 import { spawn } from 'node:child_process'
+import { untracked } from './untracked.js'
 
 export interface Ran { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 
@@ -16,7 +17,8 @@ export interface RunOptions {
 
 export function runToEnd (command: string, args: string[], options: RunOptions): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const [file, argv] = untracked(command, args)
+    const child = spawn(file, argv, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
     options.t?.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
     let stdout = ''
     let stderr = ''
