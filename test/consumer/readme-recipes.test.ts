@@ -8,10 +8,10 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
-import { consumerEnv, installTools, lockedVersion, preseed, ROOT, run } from './consumer.js'
-import { CLI, spawnCli, withTimeout } from './process/harness.js'
-import { patience } from './patience.js'
-import { compareOutput, recipe, recipesOf, shownOutput, type Recipe } from './recipes.js'
+import { consumerEnv, installTools, lockedVersion, preseed, ROOT, run } from './project.js'
+import { CLI, spawnCli, withTimeout } from '../process/harness.js'
+import { patience } from '../patience.js'
+import { compareOutput, recipe, recipesOf, shownOutput, type Recipe } from '../recipes.js'
 
 // About 40 s alone on 2 cores, mostly npm and file copies; a machine busy with other work can make it several
 // times that, more than tap's 120 s per file. The two top-level tests (README, docs/api.md) run side by side.

@@ -3,7 +3,7 @@ import t from 'tap'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { lockedVersion, pack, preseed, ROOT, run as runIn, type Run } from './consumer.js'
+import { lockedVersion, pack, preseed, ROOT, run as runIn, type Run } from './project.js'
 
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }

@@ -4,8 +4,8 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { packageRoot } from '../src/paths.js'
-import { patience } from './patience.js'
+import { packageRoot } from '../../src/paths.js'
+import { patience } from '../patience.js'
 
 export const ROOT = packageRoot
 
