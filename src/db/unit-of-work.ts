@@ -10,6 +10,9 @@ export interface UnitOfWork {
   run: <T>(work: () => T) => Promise<T>
 }
 
+/** Called at the start and the end of each transaction the unit of work runs, inside it. */
+export interface TransactionHooks { begin: () => void, end: () => void }
+
 /**
  * Group commit: the work queued in one event-loop turn runs in one BEGIN IMMEDIATE transaction, in queue order.
  * One COMMIT (its locks and its -wal write) per turn instead of per call is most of a PATCH's cost under load.
@@ -17,9 +20,6 @@ export interface UnitOfWork {
  * without grouping (a busy lock fails them all: nothing ran). Work reports a refusal by returning it, never by
  * throwing, which would undo the others' work too.
  */
-/** Called at the start and the end of each transaction the unit of work runs, inside it. */
-export interface TransactionHooks { begin: () => void, end: () => void }
-
 export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () => {}, end: () => {} }): UnitOfWork {
   const bracketed = <T>(fn: () => T): T => {
     hooks.begin()
