@@ -168,26 +168,20 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     t.same(await server.stop(), { code: 0, signal: null })
   })
 
-  await t.test('in-process: example.mjs starts the server, PATCHes through it, resets and closes', async t => {
-    const block = recipe(README, 'in-process')
-    const result = timed('in-process', await runFileRecipe(t, block, project))
-    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
-    assertOutput(t, result.stdout, block)
-  })
-
-  await t.test('parallel-suites: two workers in two namespaces of one server, each sees its own write', async t => {
-    const block = recipe(README, 'parallel-suites')
-    const result = timed('parallel-suites', await runFileRecipe(t, block, project))
-    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
-    assertOutput(t, result.stdout, block)
-  })
-
-  await t.test('unhappy-paths: a retry meets the 503 rule once, then the real 200', async t => {
-    const block = recipe(README, 'unhappy-paths')
-    const result = timed('unhappy-paths', await runFileRecipe(t, block, project))
-    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
-    assertOutput(t, result.stdout, block)
-  })
+  // Scripts that print what the README shows beside them.
+  const printing: Array<[name: string, what: string]> = [
+    ['in-process', 'example.mjs starts the server, PATCHes through it, resets and closes'],
+    ['parallel-suites', 'two workers in two namespaces of one server, each sees its own write'],
+    ['unhappy-paths', 'a retry meets the 503 rule once, then the real 200']
+  ]
+  for (const [name, what] of printing) {
+    await t.test(`${name}: ${what}`, async t => {
+      const block = recipe(README, name)
+      const result = timed(name, await runFileRecipe(t, block, project))
+      t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
+      assertOutput(t, result.stdout, block)
+    })
+  }
 
   await t.test('tap: test/keys.test.mjs passes under npx tap, in a project whose package.json says commonjs', async t => {
     t.equal(manifest.type, 'commonjs', 'npm init -y wrote "type": "commonjs", as the issue found')
