@@ -2,6 +2,7 @@
 // what it may do with a project. Pure: the stores look the credential up, operations decide with these rules.
 import { hashApiKey, looksLikeApiKey } from './api-key.js'
 import type { VerifiedToken } from './jwt.js'
+import { remember } from './remembered.js'
 import { INSUFFICIENT_SCOPE, MISSING_CREDENTIALS, notVisible, unknownCredential, type Refusal } from './refusal.js'
 
 /**
@@ -40,10 +41,10 @@ export function parseBearer (header: string | undefined): string | Refusal {
 }
 
 // The credentials of the secrets seen last, by their text: a client sends the same key again and again, and its
-// SHA-256 was a twentieth of an API-key PATCH. Bounded, oldest out first, as the server's remembered JWTs are, and
-// only secrets of a key's length or near it are kept (a header's 16 KB of junk is hashed and forgotten).
+// SHA-256 was a twentieth of an API-key PATCH. Bounded (src/domain/remembered.ts), oldest out first, as the server's
+// remembered JWTs are, and only secrets of a key's length or near it are kept (a header's 16 KB of junk is hashed and
+// forgotten).
 const HASHED = new Map<string, Credential & { kind: 'key' }>()
-const HASHED_SIZE = 1000
 const HASHED_LENGTH = 128
 
 /** An API key's credential: the secret is hashed here (once per recent secret), and only the hash is kept on it. */
@@ -53,8 +54,7 @@ export function keyCredential (secret: string): Credential & { kind: 'key' } {
   const hash = hashApiKey(secret)
   const credential = { kind: 'key' as const, hash, memo: hash.toString('latin1') }
   if (secret.length > HASHED_LENGTH) return credential
-  if (HASHED.size >= HASHED_SIZE) HASHED.delete(HASHED.keys().next().value!)
-  HASHED.set(secret, credential)
+  remember(HASHED, secret, credential)
   return credential
 }
 

@@ -1,4 +1,5 @@
 import { createSigner, createVerifier, TokenError } from 'fast-jwt'
+import { remember } from './remembered.js'
 import type { SigningKey, SigningKeySource } from './signing-key.js'
 
 // User tokens (docs/api.md, "Authentication and status codes"): HS256 with the configured secret, RS256 with the
@@ -33,7 +34,6 @@ interface Algorithm {
 }
 
 const MAX_TOKEN_LENGTH = 8192
-const VERIFIED_CACHE_SIZE = 1000
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 export function looksLikeJwt (token: string): boolean {
@@ -134,6 +134,7 @@ export function createJwtService (settings: JwtSettings) {
   // Tokens whose signature and fixed claims passed, by their exact text: a client reuses its token, and the
   // verification then runs once. Only the time window is judged on every use.
   const verified = new Map<string, VerifiedToken>()
+  const stats = { hits: 0, misses: 0 }
 
   function inTime (token: VerifiedToken, now: number): JwtResult {
     if (now > token.validUntil) return { ok: false, reason: 'expired' }
@@ -144,7 +145,11 @@ export function createJwtService (settings: JwtSettings) {
   /** Checks signature and claims; the reason is for logs only, never for the client. */
   function verify (token: string, now = Date.now()): JwtResult {
     const known = verified.get(token)
-    if (known !== undefined) return inTime(known, now)
+    if (known !== undefined) {
+      stats.hits++
+      return inTime(known, now)
+    }
+    stats.misses++
     if (!looksLikeJwt(token)) return { ok: false, reason: 'not a JWT' }
     const [head, , signature] = token.split('.') as [string, string, string]
     const header = decodeJson(head)
@@ -174,12 +179,14 @@ export function createJwtService (settings: JwtSettings) {
       validFrom: claims.nbf === undefined ? Number.NEGATIVE_INFINITY : ((claims.nbf as number) - tolerance) * 1000,
       validUntil: (claims.exp + tolerance) * 1000
     }
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
-    verified.set(token, checked)
+    remember(verified, token, checked)
     return inTime(checked, now)
   }
 
-  return { sign, verify }
+  /** Tokens answered from memory and verified in full, since the start (for tests and the bench). */
+  const counts = (): Readonly<typeof stats> => ({ ...stats })
+
+  return { sign, verify, stats: counts }
 }
 
 export type JwtService = ReturnType<typeof createJwtService>

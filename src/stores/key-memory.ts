@@ -12,12 +12,10 @@
 // - a transaction that rolls back: nothing is remembered inside a transaction, so nothing it read can outlive it.
 import type { Db } from '../db/database.js'
 import { hasAdminRole, type Principal } from '../domain/credential.js'
+import { remember } from '../domain/remembered.js'
 import type { KeyStore } from './keys.js'
 
 export type KeyPrincipal = Principal & { kind: 'key' }
-
-/** How many matched keys are remembered; the oldest goes first. */
-const CAPACITY = 1000
 
 export function createKeyMemory (db: Db, keys: KeyStore) {
   const remembered = new Map<string, KeyPrincipal>()
@@ -71,8 +69,8 @@ export function createKeyMemory (db: Db, keys: KeyStore) {
       if (row === undefined) return undefined
       const principal: KeyPrincipal = { kind: 'key', keyId: row.id, projectId: row.project_id, roles: row.roles, admin: hasAdminRole(row.roles) }
       if (!db.inTransaction) {
-        if (remembered.size >= CAPACITY) remembered.delete(remembered.keys().next().value!)
-        remembered.set(memo, principal)
+        // As many as src/domain/remembered.ts says; the oldest goes first.
+        remember(remembered, memo, principal)
       }
       return principal
     },

@@ -62,3 +62,18 @@ t.test('a token verified once is remembered, but its exp and nbf are judged agai
   const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA')
   t.strictSame(service.verify(forged, now), { ok: false, reason: 'bad signature' }, 'another text is verified afresh')
 })
+
+t.test('the tokens of 10,000 users in turn are all remembered; one more forgets the oldest first', async t => {
+  const now = Date.parse('2030-01-01T00:00:00Z')
+  const service = createJwtService({ secret: TEST_SECRET })
+  const tokens = Array.from({ length: 10_001 }, (_, i) => service.sign(`user_${i}`, { expiresIn: 60, now }))
+  for (const token of tokens.slice(0, 10_000)) service.verify(token, now)
+  t.strictSame(service.stats(), { hits: 0, misses: 10_000 }, 'each verified in full once')
+  for (const token of tokens.slice(0, 10_000)) service.verify(token, now)
+  t.strictSame(service.stats(), { hits: 10_000, misses: 10_000 }, 'then every one from memory')
+  t.strictSame(service.verify(tokens[10_000]!, now), { ok: true, sub: 'user_10000', validFrom: Number.NEGATIVE_INFINITY, validUntil: now + 90_000 })
+  t.strictSame(service.verify(tokens[0]!, now), { ok: true, sub: 'user_0', validFrom: Number.NEGATIVE_INFINITY, validUntil: now + 90_000 }, 'the oldest, forgotten, verifies again')
+  t.strictSame(service.stats(), { hits: 10_000, misses: 10_002 })
+  service.verify(tokens[1]!, now)
+  t.strictSame(service.stats(), { hits: 10_000, misses: 10_003 }, 'and taking the oldest back in forgot the next oldest')
+})

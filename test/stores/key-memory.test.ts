@@ -54,3 +54,19 @@ t.test('only changes to what a secret means forget a key: its hash, roles or pro
   t.equal(hitsAfter("UPDATE api_keys SET roles = 'read' WHERE id = 'key_read'"), 0, 'new roles: looked up again')
   t.equal(hitsAfter("UPDATE api_keys SET roles = 'admin' WHERE id = 'key_admin'"), 1, 'another key\'s change: still a hit')
 })
+
+t.test('the keys of 10,000 clients in turn are all remembered; one more forgets the oldest first', async t => {
+  const w = world(t)
+  const secret = (i: number): string => `basic_key_many_${String(i).padStart(28, '0')}`
+  const insert = w.db.prepare("INSERT INTO api_keys (id, project_id, label, roles, key_hash, created_at, updated_at) VALUES (?, 'proj_one', 'many', 'read', ?, 5, 5)")
+  w.db.transaction(() => { for (let i = 0; i <= 10_000; i++) insert.run(`key_many_${i}`, keyCredential(secret(i)).hash) })()
+  for (let i = 0; i < 10_000; i++) find(w, secret(i))
+  t.strictSame(w.memory.stats(), { hits: 0, misses: 10_000 }, 'each looked up in the table once')
+  let wrong = 0
+  for (let i = 0; i < 10_000; i++) if (find(w, secret(i))?.keyId !== `key_many_${i}`) wrong++
+  t.equal(wrong, 0, 'each the right key')
+  t.strictSame(w.memory.stats(), { hits: 10_000, misses: 10_000 }, 'then every one from memory')
+  t.match(find(w, secret(10_000)), { keyId: 'key_many_10000' })
+  t.match(find(w, secret(0)), { keyId: 'key_many_0' }, 'the oldest, forgotten, is looked up again')
+  t.strictSame(w.memory.stats(), { hits: 10_000, misses: 10_002 })
+})
