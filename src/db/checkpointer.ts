@@ -15,8 +15,13 @@ export interface Checkpointer {
   stop: () => Promise<void>
 }
 
-/** The server connection's wal_autocheckpoint while a worker checkpoints: at most about 16 MiB of -wal. */
-export const BACKSTOP_PAGES = 4000
+/**
+ * The server connection's wal_autocheckpoint while a worker checkpoints: a -wal of at most about 64 MiB. Past it,
+ * every COMMIT checkpoints on the event loop until the -wal restarts. With 1,000,000 keys every PATCH writes pages
+ * of its own, the worker lags, and at 4,000 pages (16 MiB) that happened several times a second: 16,000 gave 7% more
+ * PATCHes and a third off the p99 there (docs/performance.md), 32,000 a little more for twice the disk.
+ */
+export const BACKSTOP_PAGES = 16_000
 
 // The compiled worker beside this file (dist/ or dist-test/), or its source when run by tsx (the bench's scripts).
 const WORKER = ((): URL => {
