@@ -7,7 +7,7 @@ import type { Fixture } from './domain/fixture.js'
 import { DEFAULT_NAMESPACE } from './domain/namespace.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
-import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './db/checkpointer.js'
+import { backstopPages, startCheckpointer, type Checkpointer } from './db/checkpointer.js'
 import { emptyTables } from './db/reset.js'
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
@@ -110,7 +110,7 @@ export function openWorld (options: WorldOptions): World {
     checkpointInBackground (onError: (error: { message: string, code?: string }) => void): void {
       if (checkpointer !== undefined || options.path === ':memory:' || options.path.startsWith('file:')) return
       checkpointer = startCheckpointer(options.path, { intervalMs: CHECKPOINT_INTERVAL_MS, onError })
-      db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
+      db.pragma(`wal_autocheckpoint = ${backstopPages(db.pragma('page_count', { simple: true }) as number)}`)
     },
     async close (): Promise<void> {
       await checkpointer?.stop()

@@ -16,12 +16,15 @@ export interface Checkpointer {
 }
 
 /**
- * The server connection's wal_autocheckpoint while a worker checkpoints: a -wal of at most about 64 MiB. Past it,
- * every COMMIT checkpoints on the event loop until the -wal restarts. With 1,000,000 keys every PATCH writes pages
- * of its own, the worker lags, and at 4,000 pages (16 MiB) that happened several times a second: 16,000 gave 7% more
- * PATCHes and a third off the p99 there (docs/performance.md), 32,000 a little more for twice the disk.
+ * The server connection's wal_autocheckpoint while a worker checkpoints: past it, every COMMIT checkpoints on the
+ * event loop until the -wal restarts. A quarter of the database, and at least 4,000 pages (16 MiB). With 1,000,000
+ * keys (59,000 pages) every PATCH writes pages of its own, the worker lags, and at 4,000 pages that happened several
+ * times a second: 16,000 gave 7% more PATCHes and a third off the p99 (docs/performance.md). A small database keeps
+ * the 16 MiB bound, where the worker's copies are cheap and the restarts few.
  */
-export const BACKSTOP_PAGES = 16_000
+export function backstopPages (databasePages: number): number {
+  return Math.max(4000, Math.ceil(databasePages / 4))
+}
 
 // The compiled worker beside this file (dist/ or dist-test/), or its source when run by tsx (the bench's scripts).
 const WORKER = ((): URL => {

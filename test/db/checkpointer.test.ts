@@ -4,7 +4,8 @@ import t from 'tap'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase } from '../../src/db/database.js'
-import { startCheckpointer } from '../../src/db/checkpointer.js'
+import { backstopPages, startCheckpointer } from '../../src/db/checkpointer.js'
+import { openWorld } from '../../src/world.js'
 import { patience } from '../patience.js'
 
 async function until (what: string, condition: () => boolean, timeoutMs = patience(1_000)): Promise<void> {
@@ -43,4 +44,15 @@ t.test('a checkpointer that cannot open its database reports it and stops', asyn
   await until('the error report', () => errors.length > 0)
   await checkpointer.stop()
   t.match(errors, [{ message: /unable to open database file/, code: 'SQLITE_CANTOPEN' }])
+})
+
+t.test('the writer\'s own checkpoint, a backstop for a lagging worker: a quarter of the database, at least 4,000 pages', async t => {
+  t.equal(backstopPages(600), 4000, '10,000 keys: 16 MiB of -wal')
+  t.equal(backstopPages(16_000), 4000)
+  t.equal(backstopPages(59_000), 14_750, '1,000,000 keys: about 58 MiB')
+  const world = openWorld({ path: join(t.testdir(), 'w.db'), clock: { now: () => 5 }, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 })
+  t.teardown(() => world.close())
+  t.equal(world.db.pragma('wal_autocheckpoint', { simple: true }), 1000, 'SQLite\'s own until the worker starts')
+  world.checkpointInBackground(() => {})
+  t.equal(world.db.pragma('wal_autocheckpoint', { simple: true }), 4000, 'then the backstop of a small database')
 })
