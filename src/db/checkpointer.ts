@@ -17,10 +17,10 @@ export interface Checkpointer {
 
 /**
  * The server connection's wal_autocheckpoint while a worker checkpoints: past it, every COMMIT checkpoints on the
- * event loop until the -wal restarts. A quarter of the database, and at least 4,000 pages (16 MiB). With 1,000,000
- * keys (59,000 pages) every PATCH writes pages of its own, the worker lags, and at 4,000 pages that happened several
- * times a second: 16,000 gave 7% more PATCHes and a third off the p99 (docs/performance.md). A small database keeps
- * the 16 MiB bound, where the worker's copies are cheap and the restarts few.
+ * event loop until the -wal restarts. A quarter of the database as opened, and at least 4,000 pages (16 MiB). With
+ * 1,000,000 keys (59,000 pages) every PATCH writes pages of its own, the worker lags, and at 4,000 pages that
+ * happened several times a second: 14,750 gave about 5% more PATCHes and a third off the p99 (docs/performance.md).
+ * A small database keeps the 16 MiB bound, where the worker's copies are cheap and the restarts few.
  */
 export function backstopPages (databasePages: number): number {
   return Math.max(4000, Math.ceil(databasePages / 4))

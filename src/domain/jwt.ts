@@ -183,7 +183,7 @@ export function createJwtService (settings: JwtSettings) {
     return inTime(checked, now)
   }
 
-  /** Tokens answered from memory and verified in full, since the start (for tests and the bench). */
+  /** Tokens answered from memory (hits) and all others (misses), since the start (for tests and the bench). */
   const counts = (): Readonly<typeof stats> => ({ ...stats })
 
   return { sign, verify, stats: counts }
