@@ -1,0 +1,3 @@
+// A suite: one process for these test files, in this order (test/suites.test.ts, docs/development.md).
+import '../browser/docs.test.js'
+import '../browser/cors.test.js'
