@@ -1,5 +1,7 @@
 // A command run to completion: its output, its exit, and a kill with a message naming it if it outlives the limit.
-import { spawn } from 'node:child_process'
+// The command leads a process group of its own, and a kill takes the group: a shell's npx and the tool it starts
+// would otherwise outlive a timeout, a teardown or the test process itself (a portman left so kept a third of a core).
+import { spawn, type ChildProcess } from 'node:child_process'
 import { untracked } from './untracked.js'
 
 export interface Ran { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
@@ -18,17 +20,36 @@ export interface RunOptions {
 export function runToEnd (command: string, args: string[], options: RunOptions): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const [file, argv] = untracked(command, args)
-    const child = spawn(file, argv, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    options.t?.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+    const child = spawn(file, argv, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    // Once the command has closed and its group was killed, never again: the group's id may be another's by then.
+    let ended = false
+    const killGroup = (): void => { if (!ended) killTree(child) }
+    options.t?.teardown(killGroup)
+    process.once('exit', killGroup)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      killGroup()
       reject(new Error(`${options.what} did not finish in ${options.timeoutMs} ms; stdout: ${stdout.slice(-2000)}; stderr: ${stderr.slice(-2000)}`))
     }, options.timeoutMs)
     child.on('error', error => { clearTimeout(timer); reject(error) })
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }) })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      // What the command left running in its group (a background job) goes with it.
+      killGroup()
+      ended = true
+      process.off('exit', killGroup)
+      resolve({ code, signal, stdout, stderr })
+    })
   })
+}
+
+/** SIGKILL to the child's process group; nothing when the group is already gone. */
+function killTree (child: ChildProcess): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {}
 }
