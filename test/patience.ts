@@ -7,3 +7,12 @@ export function patience (idleMs: number): number {
   const busy = Math.max(1, loadavg()[0]! / availableParallelism())
   return Math.round(idleMs * 10 * busy)
 }
+
+/** Polls `condition` every 10 ms until it holds; fails naming `what` once `timeoutMs` (by default patience(1 s)) passed. */
+export async function until (what: string, condition: () => boolean, timeoutMs = patience(1_000)): Promise<void> {
+  const began = Date.now()
+  while (!condition()) {
+    if (Date.now() - began > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}

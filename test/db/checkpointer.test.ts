@@ -6,15 +6,7 @@ import { join } from 'node:path'
 import { openDatabase } from '../../src/db/database.js'
 import { backstopPages, startCheckpointer } from '../../src/db/checkpointer.js'
 import { openWorld } from '../../src/world.js'
-import { patience } from '../patience.js'
-
-async function until (what: string, condition: () => boolean, timeoutMs = patience(1_000)): Promise<void> {
-  const began = Date.now()
-  while (!condition()) {
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
+import { until } from '../patience.js'
 
 t.test('pages committed to the -wal reach the database file without the writer checkpointing', async t => {
   const path = join(t.testdir(), 'ck.db')

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { runToEnd } from './run-to-end.js'
-import { patience } from '../patience.js'
+import { patience, until } from '../patience.js'
 
 /** Whether the process is gone (a zombie waiting for its reaper counts as gone). */
 function gone (pid: number): boolean {
@@ -14,21 +14,12 @@ function gone (pid: number): boolean {
   }
 }
 
-async function untilGone (pid: number): Promise<void> {
-  const limit = patience(1_000)
-  const began = Date.now()
-  while (!gone(pid)) {
-    if (Date.now() - began > limit) throw new Error(`process ${pid} still runs ${limit} ms after its command ended`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
-
 t.test('a command that outlives its limit is killed with everything it started', async t => {
   const error = await runToEnd('bash', ['-c', 'sleep 120 & echo "job $!"; wait'], { env: {}, timeoutMs: 500, what: 'a shell waiting on a job' })
     .then(() => undefined, (error: Error) => error)
   t.match(error?.message, /^a shell waiting on a job did not finish in 500 ms; stdout: job \d+/)
   const pid = Number(/job (\d+)/.exec(error!.message)![1])
-  await untilGone(pid)
+  await until(`the background sleep ${pid} to end with its command`, () => gone(pid))
   t.ok(gone(pid), `the background sleep (${pid}) went with the shell`)
 })
 
@@ -36,6 +27,6 @@ t.test('a command that ends leaves nothing running that it started', async t => 
   const ran = await runToEnd('bash', ['-c', 'sleep 120 > /dev/null 2>&1 & echo "job $!"'], { env: {}, timeoutMs: patience(2_000), what: 'a shell starting a job' })
   t.equal(ran.code, 0)
   const pid = Number(/job (\d+)/.exec(ran.stdout)![1])
-  await untilGone(pid)
+  await until(`the background sleep ${pid} to end with its command`, () => gone(pid))
   t.ok(gone(pid), `the background sleep (${pid}) went with the shell`)
 })
