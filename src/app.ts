@@ -105,9 +105,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(keyRoutes)
     await app.ready()
   } catch (error) {
-    // A plugin that cannot start (a bad JWT_PRIVATE_KEY_FILE) must not leave the database open.
+    // A plugin that cannot start (a bad JWT_PRIVATE_KEY_FILE) must not leave a database open.
     await namespaces.close()
-    await world.close()
     throw error
   }
   return app

@@ -3,6 +3,7 @@
 // (<DATABASE_PATH>.namespaces/<name>.db), so it survives a restart and comes back when its name is used again.
 import { mkdirSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { startCheckpointer, type Checkpointer } from './db/checkpointer.js'
 import { DEFAULT_NAMESPACE } from './domain/namespace.js'
 import type { World, WorldOptions } from './world.js'
 
@@ -16,6 +17,9 @@ export interface NamespacesOptions {
 
 export class NamespaceLimitError extends Error {}
 
+/** How often the checkpoint worker copies each -wal into its database file. */
+const CHECKPOINT_INTERVAL_MS = 50
+
 /** Where a namespace's database lives, beside the default one; in memory when the default one is. */
 export function namespacePath (defaultPath: WorldOptions['path'], name: string): string {
   if (defaultPath === ':memory:' || defaultPath.startsWith('file:')) return ':memory:'
@@ -26,6 +30,7 @@ export function namespacePath (defaultPath: WorldOptions['path'], name: string):
 export function createNamespaces (options: NamespacesOptions) {
   const { defaultWorld } = options
   const opened = new Map<string, World>()
+  let checkpointer: Checkpointer | undefined
 
   return {
     default: defaultWorld,
@@ -40,7 +45,19 @@ export function createNamespaces (options: NamespacesOptions) {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
       const world = options.open(name, path)
       opened.set(name, world)
+      if (checkpointer !== undefined) world.checkpointInBackground(checkpointer)
       return world
+    },
+
+    /**
+     * For a listening server: one worker thread checkpoints every world's database from now on, the open ones and
+     * each namespace opened later (src/db/checkpointer.ts); what goes wrong is reported with the database's path.
+     */
+    checkpointInBackground (onError: (error: { message: string, code?: string }, path: string) => void): void {
+      if (checkpointer !== undefined) return
+      checkpointer = startCheckpointer({ intervalMs: CHECKPOINT_INTERVAL_MS, onError })
+      defaultWorld.checkpointInBackground(checkpointer)
+      for (const world of opened.values()) world.checkpointInBackground(checkpointer)
     },
 
     /** The world of a name if it is open (the default one always is); never opens one. */
@@ -68,9 +85,13 @@ export function createNamespaces (options: NamespacesOptions) {
       return existed
     },
 
+    /** Closes every world, the default one last, then the checkpoint worker. */
     async close (): Promise<void> {
       for (const world of opened.values()) await world.close()
       opened.clear()
+      await defaultWorld.close()
+      await checkpointer?.stop()
+      checkpointer = undefined
     }
   }
 }

@@ -7,7 +7,7 @@ import type { Fixture } from './domain/fixture.js'
 import { DEFAULT_NAMESPACE } from './domain/namespace.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
-import { backstopPages, startCheckpointer, type Checkpointer } from './db/checkpointer.js'
+import { backstopPages, type Checkpointer } from './db/checkpointer.js'
 import { emptyTables } from './db/reset.js'
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
@@ -37,8 +37,6 @@ export interface WorldOptions {
   faultSeed?: string
 }
 
-const CHECKPOINT_INTERVAL_MS = 50
-
 export interface World {
   name: string
   path: string
@@ -65,11 +63,11 @@ export interface World {
   /** Throws when the database cannot be read. */
   ping: () => void
   /**
-   * Checkpoints from a worker thread from now on (db/checkpointer.ts), for a listening server; an in-memory
-   * database has nothing to checkpoint. The connection's own automatic checkpoint stays as a backstop.
+   * Checkpoints from the server's checkpoint worker from now on (db/checkpointer.ts), for a listening server; an
+   * in-memory database has nothing to checkpoint. The connection's own automatic checkpoint stays as a backstop.
    */
-  checkpointInBackground: (onError: (error: { message: string, code?: string }) => void) => void
-  /** Stops the checkpoints and closes the database; again is nothing. */
+  checkpointInBackground: (checkpointer: Checkpointer) => void
+  /** Stops its checkpoints and closes the database; again is nothing. */
   close: () => Promise<void>
 }
 
@@ -107,14 +105,16 @@ export function openWorld (options: WorldOptions): World {
     transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
     emptyTables: (): string[] => emptyTables(db),
     ping: (): void => { ping.get() },
-    checkpointInBackground (onError: (error: { message: string, code?: string }) => void): void {
+    checkpointInBackground (worker: Checkpointer): void {
       if (checkpointer !== undefined || options.path === ':memory:' || options.path.startsWith('file:')) return
-      checkpointer = startCheckpointer(options.path, { intervalMs: CHECKPOINT_INTERVAL_MS, onError })
+      checkpointer = worker
+      checkpointer.add(options.path)
       db.pragma(`wal_autocheckpoint = ${backstopPages(db.pragma('page_count', { simple: true }) as number)}`)
     },
     async close (): Promise<void> {
-      await checkpointer?.stop()
+      const stopping = checkpointer
       checkpointer = undefined
+      await stopping?.remove(options.path)
       if (db.open) db.close()
     }
   }

@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { CheckpointWorkerData, CheckpointWorkerError } from './checkpoint-worker.js'
+import type { CheckpointWorkerCommand, CheckpointWorkerData, CheckpointWorkerReport } from './checkpoint-worker.js'
 
 /**
  * Checkpoints in a worker thread. Under PATCH load, the checkpoint SQLite runs in the committing connection every
  * 1,000 -wal pages (copy the pages, two fsyncs) stalled the event loop 10-13 ms at a time, about 15% of the time.
  * A second connection on a worker thread now copies the -wal into the database every `intervalMs`, PASSIVE, so it
  * never blocks a writer. That alone cannot restart the -wal from its beginning while writes go on (it grew past
- * 350 MB so), so the server's own connection keeps an automatic checkpoint as a backstop (BACKSTOP_PAGES): it
+ * 350 MB so), so the server's own connection keeps an automatic checkpoint as a backstop (backstopPages): it
  * finds most pages already copied and synced, and it bounds the -wal file even when this worker lags or stops.
+ * One worker serves every database of a server: a namespace's is added when it opens and removed when it closes
+ * (NAMESPACE_LIMIT allows 1,000 of them: a thread each would not do).
  */
 export interface Checkpointer {
+  /** Checkpoints this database file from now on (again is nothing). */
+  add: (path: string) => void
+  /** Stops checkpointing it; settles once the worker has closed its connection, so the file may go. */
+  remove: (path: string) => Promise<void>
+  /** Stops the worker, closing every connection it holds. */
   stop: () => Promise<void>
 }
 
@@ -32,26 +39,53 @@ const WORKER = ((): URL => {
   return existsSync(fileURLToPath(compiled)) ? compiled : new URL('./checkpoint-worker.ts', import.meta.url)
 })()
 
-export function startCheckpointer (path: string, options: { intervalMs: number, onError: (error: { message: string, code?: string }) => void }): Checkpointer {
+export function startCheckpointer (options: { intervalMs: number, onError: (error: { message: string, code?: string }, path: string) => void }): Checkpointer {
   const worker = new Worker(WORKER, {
-    workerData: { path, intervalMs: options.intervalMs } satisfies CheckpointWorkerData,
+    workerData: { intervalMs: options.intervalMs } satisfies CheckpointWorkerData,
     // Plain Node: loaders the parent was started with (a test runner's, tsx's) are not the worker's business.
     execArgv: WORKER.pathname.endsWith('.ts') ? process.execArgv : [],
-    // A loop of one pragma needs little heap; the default limits would let it grow like the server's.
+    // A loop of pragmas needs little heap; the default limits would let it grow like the server's.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     stdout: false,
     stderr: false
   })
-  // Never what keeps a process alive: the server stops it on close, and a forgotten close must not hang an exit.
+  // Never what keeps a process alive (a forgotten close must not hang an exit), except while an answer is awaited.
   worker.unref()
-  worker.on('message', (message: CheckpointWorkerError) => options.onError(message.error))
-  worker.on('error', (error: Error & { code?: string }) => options.onError({ message: String(error.message ?? error), code: error.code }))
-  const exited = new Promise<void>(resolve => worker.once('exit', () => resolve()))
+  const removals = new Map<number, () => void>()
+  let removalId = 0
+  const settled = (id: number): void => {
+    removals.get(id)?.()
+    removals.delete(id)
+    if (removals.size === 0) worker.unref()
+  }
+  worker.on('message', (report: CheckpointWorkerReport) => {
+    if ('removed' in report) settled(report.removed)
+    else options.onError(report.error, report.path)
+  })
+  worker.on('error', (error: Error & { code?: string }) => options.onError({ message: String(error.message ?? error), code: error.code }, '(checkpoint worker)'))
+  let stopped = false
+  const exited = new Promise<void>(resolve => worker.once('exit', () => {
+    stopped = true
+    // A worker gone (stopped, or failed) has no connection left to close.
+    for (const id of [...removals.keys()]) settled(id)
+    resolve()
+  }))
   return {
+    add (path: string): void {
+      if (!stopped) worker.postMessage({ add: path } satisfies CheckpointWorkerCommand)
+    },
+    remove: async (path: string) => {
+      if (stopped) return
+      await new Promise<void>(resolve => {
+        removals.set(++removalId, resolve)
+        worker.ref()
+        worker.postMessage({ remove: path, id: removalId } satisfies CheckpointWorkerCommand)
+      })
+    },
     stop: async () => {
-      // Held until it has closed its connection.
+      // Held until it has closed its connections.
       worker.ref()
-      worker.postMessage('stop')
+      worker.postMessage('stop' satisfies CheckpointWorkerCommand)
       await exited
     }
   }

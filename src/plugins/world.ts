@@ -49,6 +49,5 @@ export default fp<{ namespaces: Namespaces }>(async function worldPlugin (app, o
   })
   app.addHook('onClose', async () => {
     await namespaces.close()
-    await namespaces.default.close()
   })
 }, { name: 'world' })

@@ -8,21 +8,25 @@ import { backstopPages, startCheckpointer } from '../../src/db/checkpointer.js'
 import { openWorld } from '../../src/world.js'
 import { until } from '../patience.js'
 
-t.test('pages committed to the -wal reach the database file without the writer checkpointing', async t => {
-  const path = join(t.testdir(), 'ck.db')
+/** A database whose own connection never checkpoints: only a checkpointer can move pages into its file. */
+function walOnly (path: string) {
   const db = openDatabase(path)
-  t.teardown(() => db.close())
-  // This connection never checkpoints: only the worker can move pages into the database file.
   db.pragma('wal_autocheckpoint = 0')
   db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
   db.pragma('wal_checkpoint(TRUNCATE)')
-  const before = statSync(path).size
   const insert = db.prepare('INSERT INTO filler (data) VALUES (randomblob(3000))')
-  db.transaction(() => { for (let i = 0; i < 200; i++) insert.run() })()
+  return { db, path, before: statSync(path).size, fill: () => db.transaction(() => { for (let i = 0; i < 200; i++) insert.run() })() }
+}
+
+t.test('pages committed to the -wal reach the database file without the writer checkpointing', async t => {
+  const { db, path, before, fill } = walOnly(join(t.testdir(), 'ck.db'))
+  t.teardown(() => db.close())
+  fill()
   t.equal(statSync(path).size, before, 'committed, but only to the -wal')
 
   const errors: unknown[] = []
-  const checkpointer = startCheckpointer(path, { intervalMs: 10, onError: error => errors.push(error) })
+  const checkpointer = startCheckpointer({ intervalMs: 10, onError: error => errors.push(error) })
+  checkpointer.add(path)
   await until('the database file to grow', () => statSync(path).size >= before + 200 * 3000)
   await checkpointer.stop()
   t.same(errors, [])
@@ -30,12 +34,46 @@ t.test('pages committed to the -wal reach the database file without the writer c
   t.equal(result!.checkpointed, result!.log, 'every -wal frame copied')
 })
 
-t.test('a checkpointer that cannot open its database reports it and stops', async t => {
-  const errors: Array<{ message: string }> = []
-  const checkpointer = startCheckpointer(join(t.testdir(), 'missing.db'), { intervalMs: 10, onError: error => errors.push(error) })
+t.test('a database the checkpointer cannot open is reported with its path, and the others are still checkpointed', async t => {
+  const errors: Array<{ error: { message: string }, path: string }> = []
+  const checkpointer = startCheckpointer({ intervalMs: 10, onError: (error, path) => errors.push({ error, path }) })
+  t.teardown(() => checkpointer.stop())
+  const dir = t.testdir()
+  const missing = join(dir, 'missing.db')
+  checkpointer.add(missing)
   await until('the error report', () => errors.length > 0)
+  t.match(errors, [{ error: { message: /unable to open database file/, code: 'SQLITE_CANTOPEN' }, path: missing }])
+
+  const { db, path, before, fill } = walOnly(join(dir, 'other.db'))
+  t.teardown(() => db.close())
+  checkpointer.add(path)
+  fill()
+  await until('the other database file to grow', () => statSync(path).size >= before + 200 * 3000)
+  t.equal(errors.length, 1, 'nothing more went wrong')
+})
+
+t.test('one worker checkpoints several databases; one removed is closed and left alone', async t => {
+  const checkpointer = startCheckpointer({ intervalMs: 10, onError: error => t.fail(error.message) })
+  t.teardown(() => checkpointer.stop())
+  const dir = t.testdir()
+  const kept = walOnly(join(dir, 'kept.db'))
+  const removed = walOnly(join(dir, 'removed.db'))
+  t.teardown(() => { kept.db.close(); removed.db.close() })
+  checkpointer.add(kept.path)
+  checkpointer.add(removed.path)
+  removed.fill()
+  await until('the database file that is still to be removed to grow', () => statSync(removed.path).size >= removed.before + 200 * 3000)
+
+  await checkpointer.remove(removed.path)
+  const size = statSync(removed.path).size
+  removed.fill()
+  kept.fill()
+  // Each tick of the worker checkpoints every database it holds: once the kept one has grown, a tick has passed.
+  await until('the kept database file to grow', () => statSync(kept.path).size >= kept.before + 200 * 3000)
+  t.equal(statSync(removed.path).size, size, 'the removed database\'s new pages stay in its -wal')
+  await checkpointer.remove(removed.path)
+  t.pass('removing it again is nothing')
   await checkpointer.stop()
-  t.match(errors, [{ message: /unable to open database file/, code: 'SQLITE_CANTOPEN' }])
 })
 
 t.test('the writer\'s own checkpoint, a backstop for a lagging worker: a quarter of the database, at least 4,000 pages', async t => {
@@ -45,6 +83,11 @@ t.test('the writer\'s own checkpoint, a backstop for a lagging worker: a quarter
   const world = openWorld({ path: join(t.testdir(), 'w.db'), clock: { now: () => 5 }, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 })
   t.teardown(() => world.close())
   t.equal(world.db.pragma('wal_autocheckpoint', { simple: true }), 1000, 'SQLite\'s own until the worker starts')
-  world.checkpointInBackground(() => {})
+  const checkpointer = startCheckpointer({ intervalMs: 10, onError: error => t.fail(error.message) })
+  t.teardown(() => checkpointer.stop())
+  world.checkpointInBackground(checkpointer)
   t.equal(world.db.pragma('wal_autocheckpoint', { simple: true }), 4000, 'then the backstop of a small database')
+  // Closed before the test's folder goes: the worker's connection to a deleted file would fail (and say so).
+  await world.close()
+  await checkpointer.stop()
 })
