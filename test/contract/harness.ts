@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { packageRoot, servedContractPath } from '../../src/paths.js'
 import { FIXTURE, TEST_SECRET } from '../helper.js'
 import { patience } from '../patience.js'
+import { killOnExit } from '../process/on-exit.js'
 import { untracked } from '../process/untracked.js'
 
 export const ROOT = packageRoot
@@ -52,8 +53,7 @@ export function spawnProc (teardown: Teardown, args: string[], env: Record<strin
   teardown(stop)
   // A test file that fails at its top level exits without teardowns: the child must not outlive it.
   const orphan = (): void => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') }
-  process.once('exit', orphan)
-  child.once('close', () => process.off('exit', orphan))
+  child.once('close', killOnExit(orphan))
 
   return {
     child,

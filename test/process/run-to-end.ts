@@ -2,6 +2,7 @@
 // The command leads a process group of its own, and a kill takes the group: a shell's npx and the tool it starts
 // would otherwise outlive a timeout, a teardown or the test process itself (a portman left so kept a third of a core).
 import { spawn, type ChildProcess } from 'node:child_process'
+import { killOnExit } from './on-exit.js'
 import { untracked } from './untracked.js'
 
 export interface Ran { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
@@ -25,7 +26,7 @@ export function runToEnd (command: string, args: string[], options: RunOptions):
     let ended = false
     const killGroup = (): void => { if (!ended) killTree(child) }
     options.t?.teardown(killGroup)
-    process.once('exit', killGroup)
+    const exited = killOnExit(killGroup)
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
@@ -40,7 +41,7 @@ export function runToEnd (command: string, args: string[], options: RunOptions):
       // What the command left running in its group (a background job) goes with it.
       killGroup()
       ended = true
-      process.off('exit', killGroup)
+      exited()
       resolve({ code, signal, stdout, stderr })
     })
   })
