@@ -1,11 +1,12 @@
 // A consumer's side of the package, for the tests that use it as one: npm pack, a fresh project beside this one,
 // and npm install from the tarball, offline: the project's own node_modules (native addon already built) is copied
 // in first, so npm finds everything it needs and fetches nothing.
-import { execFile, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { patience } from '../patience.js'
+import { runToEnd } from '../process/run-to-end.js'
 
 export const ROOT = packageRoot
 
@@ -18,16 +19,20 @@ export function consumerEnv (extra: Record<string, string> = {}): Record<string,
   return { ...env, ...extra }
 }
 
-/** Runs a command to completion in a consumer's environment; killed after timeoutMs (by default 2 minutes, more on a busy machine). */
-export function run (command: string, args: string[], cwd: string, options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<Run> {
+/**
+ * Runs a command to completion in a consumer's environment; after timeoutMs (by default 2 minutes, more on a busy
+ * machine) it fails, naming the command, and the command's whole process group is killed (npm and what it started).
+ */
+export async function run (command: string, args: string[], cwd: string, options: { env?: Record<string, string>, timeoutMs?: number } = {}): Promise<Run> {
   const started = Date.now()
-  return new Promise(resolve => {
-    // Through env -u: tap would put its NODE_OPTIONS back into any env given (test/process/untracked.ts).
-    execFile('/usr/bin/env', ['-u', 'NODE_OPTIONS', command, ...args], { cwd, env: options.env ?? consumerEnv(), timeout: options.timeoutMs ?? patience(12_000), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-      resolve({ code, signal: (error as { signal?: NodeJS.Signals } | null)?.signal ?? null, stdout, stderr, ms: Date.now() - started })
-    })
+  // Through env -u: tap would put its NODE_OPTIONS back into any env given (test/process/untracked.ts).
+  const ran = await runToEnd('/usr/bin/env', ['-u', 'NODE_OPTIONS', command, ...args], {
+    env: options.env ?? consumerEnv(),
+    cwd,
+    timeoutMs: options.timeoutMs ?? patience(12_000),
+    what: `${command} ${args.join(' ')} (in ${cwd})`
   })
+  return { ...ran, ms: Date.now() - started }
 }
 
 export interface Packed { filename: string, files: string[] }
