@@ -85,13 +85,13 @@ export function createNamespaces (options: NamespacesOptions) {
       return existed
     },
 
-    /** Closes every world, the default one last, then the checkpoint worker. */
+    /** Stops the checkpoint worker (its connections closed at once, not one by one), then closes every world, the default one last. */
     async close (): Promise<void> {
+      await checkpointer?.stop()
+      checkpointer = undefined
       for (const world of opened.values()) await world.close()
       opened.clear()
       await defaultWorld.close()
-      await checkpointer?.stop()
-      checkpointer = undefined
     }
   }
 }
