@@ -18,7 +18,9 @@ export const ConfigSchema = Type.Object({
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'when set, user tokens must carry this aud' })),
   JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, shown: 'a key made and kept in the database', description: 'PEM file with the RSA private key (2048 bits or more) that signs RS256 user tokens' })),
   LOG_LEVEL: Type.String({ default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' }),
-  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, shown: 'none: no control plane', description: 'bearer token (16 characters or more) that turns on the control plane under /__admin', must: 'must be at least 16 characters long' })),
+  // No blanks: the server reads a bearer without those around it and refuses one with any inside, so such a token
+  // would turn the control plane on and refuse every call to it.
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^\\S+$', shown: 'none: no control plane', description: 'bearer token (16 characters or more, no blanks) that turns on the control plane under /__admin', must: 'must be at least 16 characters long, none of them a space, a tab or a line break (a bearer token holds none)' })),
   JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many recent requests the control plane\'s journal keeps', must: 'must be a whole number from 0 to 100000' }),
   CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
   NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
