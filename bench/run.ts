@@ -21,11 +21,13 @@ const CLI = join(root, 'dist', 'src', 'cli.js')
 const PRISM = join(root, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
 export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number }
+/** Medians over the rounds, with the ratio to the ceiling of each round (in round order) beside their median. */
+export type Summary = Measured & { ratio: number | undefined, ratios: number[] }
 export interface Report {
   date: string
   quick: boolean
   rounds: Measured[][]
-  summary: Array<Measured & { ratio: number | undefined }>
+  summary: Summary[]
   peakRssMb: number | undefined
   walMb: number
   startup: { serverMs: number, bareMs: number, ratio: number }
@@ -211,7 +213,8 @@ function summarise (rounds: Measured[][]): Report['summary'] {
       p99: median(runs.map(m => m.p99)),
       non2xx: runs.reduce((sum, m) => sum + m.non2xx, 0),
       requests: runs.reduce((sum, m) => sum + m.requests, 0),
-      ratio: ratios.length === 0 ? undefined : median(ratios)
+      ratio: ratios.length === 0 ? undefined : median(ratios),
+      ratios
     }
   })
 }
@@ -228,7 +231,7 @@ async function soak (server: Started, scenario: Scenario, log: (line: string) =>
   const peakRssMb = (memoryKb(server.child.pid!, 'VmHWM') ?? NaN) / 1024
   const walMb = walSize(database)
   await stopAll()
-  return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
+  return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined, ratios: [] }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
 }
 
 export interface ScaleReport {
@@ -236,7 +239,7 @@ export interface ScaleReport {
   keys: { small: number, large: number }
   /** `basic-admin-mock seed` of the large fixture: wall time, the file's size, the CLI's peak RSS, the database's size. */
   seed: { seconds: number, fixtureMb: number, peakRssMb: number, databaseMb: number }
-  summary: Array<Measured & { ratio: number | undefined }>
+  summary: Summary[]
   /** How much of the small database's share of the ceiling the large one loses. */
   loss: number
   peakRssMb: { small: number | undefined, large: number | undefined }
@@ -337,17 +340,22 @@ export async function runScale (options: { log?: (line: string) => void, large?:
 }
 
 export function scaleTable (report: ScaleReport): string {
-  const lines = ['| scenario | req/s | ratio to ceiling | p99 ms | non-2xx |', '|---|---:|---:|---:|---:|']
-  for (const row of report.summary) lines.push(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${row.p99.toFixed(2)} | ${row.non2xx} |`)
+  const lines = ['| scenario | req/s | ratio to ceiling | each round | p99 ms | non-2xx |', '|---|---:|---:|---:|---:|---:|']
+  for (const row of report.summary) lines.push(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${eachRound(row)} | ${row.p99.toFixed(2)} | ${row.non2xx} |`)
   lines.push('', `${report.keys.large.toLocaleString('en')} keys lose ${(report.loss * 100).toFixed(1)}% of the ${report.keys.small.toLocaleString('en')}-key share of the ceiling; seed ${report.seed.seconds.toFixed(1)} s (fixture ${report.seed.fixtureMb.toFixed(0)} MB, peak RSS ${report.seed.peakRssMb.toFixed(0)} MB), database ${report.seed.databaseMb.toFixed(0)} MB; server peak RSS ${report.peakRssMb.small?.toFixed(0) ?? '?'} MB at ${report.keys.small.toLocaleString('en')} keys, ${report.peakRssMb.large?.toFixed(0) ?? '?'} MB at ${report.keys.large.toLocaleString('en')}`)
   return lines.join('\n')
 }
 
+/** The ratio of each round, so that a reader sees how far the rounds of one run spread (the ceiling's own: none). */
+function eachRound (row: Summary): string {
+  return row.scenario.startsWith('bare') ? '' : row.ratios.map(ratio => ratio.toFixed(2)).join(' ')
+}
+
 export function table (report: Report): string {
-  const lines = ['| scenario | conns | req/s | ratio to ceiling | p50 ms | p99 ms | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|']
+  const lines = ['| scenario | conns | req/s | ratio to ceiling | each round | p50 ms | p99 ms | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
   for (const row of report.summary) {
     const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario.startsWith('bare'))
-    lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
+    lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${eachRound(row)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
   }
   lines.push('', `server peak RSS ${report.peakRssMb?.toFixed(1) ?? '?'} MB; -wal after the run ${report.walMb.toFixed(1)} MB; start to /ready ${report.startup.serverMs.toFixed(0)} ms vs bare Fastify ${report.startup.bareMs.toFixed(0)} ms (${report.startup.ratio.toFixed(2)}x); a new namespace's first answer ${report.namespaceStart.newMs.toFixed(1)} ms (a used one's ${report.namespaceStart.usedMs.toFixed(1)} ms)`)
   return lines.join('\n')
