@@ -8,6 +8,7 @@ import { buildApp } from '../src/app.js'
 import { bearer, build, FIXTURE, patchKey, SECRETS, testConfig, userToken } from './helper.js'
 import { listen } from './wire.js'
 import { until } from './patience.js'
+import { FILL_BYTES, walOnly } from './db/wal-only.js'
 
 const ADMIN = bearer(ADMIN_TOKEN)
 const ns = (name: string): Record<string, string> => ({ 'x-mock-namespace': name })
@@ -168,13 +169,9 @@ t.test('a listening server checkpoints each namespace\'s database from its worke
   const world = app.namespaces.find('ck')!
   t.equal(world.db.pragma('wal_autocheckpoint', { simple: true }), 4000, 'the backstop of a small database, not SQLite\'s 1,000 pages')
   // From here the writer never checkpoints: only the worker can move pages into the file.
-  world.db.pragma('wal_autocheckpoint = 0')
-  world.db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
-  world.db.pragma('wal_checkpoint(TRUNCATE)')
-  const before = statSync(world.path).size
-  const insert = world.db.prepare('INSERT INTO filler (data) VALUES (randomblob(3000))')
-  world.db.transaction(() => { for (let i = 0; i < 200; i++) insert.run() })()
-  await until('the namespace\'s database file to grow by 200 rows of 3,000 bytes', () => statSync(world.path).size >= before + 200 * 3000)
+  const { before, fill } = walOnly(world.db, world.path)
+  fill()
+  await until('the namespace\'s database file to grow by 200 rows of 3,000 bytes', () => statSync(world.path).size >= before + FILL_BYTES)
 
   // Dropped, its files go; used again, it comes back from the seed and is checkpointed again.
   t.equal((await fetch(`${url}/__admin/namespaces/ck`, { method: 'DELETE', headers: ADMIN })).status, 200)

@@ -7,19 +7,16 @@ import { openDatabase } from '../../src/db/database.js'
 import { backstopPages, startCheckpointer } from '../../src/db/checkpointer.js'
 import { openWorld } from '../../src/world.js'
 import { until } from '../patience.js'
+import { FILL_BYTES, walOnly } from './wal-only.js'
 
-/** A database whose own connection never checkpoints: only a checkpointer can move pages into its file. */
-function walOnly (path: string) {
+/** A database file of its own, which only a checkpointer can move pages into. */
+function walOnlyFile (path: string) {
   const db = openDatabase(path)
-  db.pragma('wal_autocheckpoint = 0')
-  db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
-  db.pragma('wal_checkpoint(TRUNCATE)')
-  const insert = db.prepare('INSERT INTO filler (data) VALUES (randomblob(3000))')
-  return { db, path, before: statSync(path).size, fill: () => db.transaction(() => { for (let i = 0; i < 200; i++) insert.run() })() }
+  return { db, path, ...walOnly(db, path) }
 }
 
 t.test('pages committed to the -wal reach the database file without the writer checkpointing', async t => {
-  const { db, path, before, fill } = walOnly(join(t.testdir(), 'ck.db'))
+  const { db, path, before, fill } = walOnlyFile(join(t.testdir(), 'ck.db'))
   t.teardown(() => db.close())
   fill()
   t.equal(statSync(path).size, before, 'committed, but only to the -wal')
@@ -27,7 +24,7 @@ t.test('pages committed to the -wal reach the database file without the writer c
   const errors: unknown[] = []
   const checkpointer = startCheckpointer({ intervalMs: 10, onError: error => errors.push(error) })
   checkpointer.add(path)
-  await until('the database file to grow', () => statSync(path).size >= before + 200 * 3000)
+  await until('the database file to grow', () => statSync(path).size >= before + FILL_BYTES)
   await checkpointer.stop()
   t.same(errors, [])
   const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number, log: number, checkpointed: number }>
@@ -44,11 +41,11 @@ t.test('a database the checkpointer cannot open is reported with its path, and t
   await until('the error report', () => errors.length > 0)
   t.match(errors, [{ error: { message: /unable to open database file/, code: 'SQLITE_CANTOPEN' }, path: missing }])
 
-  const { db, path, before, fill } = walOnly(join(dir, 'other.db'))
+  const { db, path, before, fill } = walOnlyFile(join(dir, 'other.db'))
   t.teardown(() => db.close())
   checkpointer.add(path)
   fill()
-  await until('the other database file to grow', () => statSync(path).size >= before + 200 * 3000)
+  await until('the other database file to grow', () => statSync(path).size >= before + FILL_BYTES)
   t.equal(errors.length, 1, 'nothing more went wrong')
 })
 
@@ -56,20 +53,20 @@ t.test('one worker checkpoints several databases; one removed is closed and left
   const checkpointer = startCheckpointer({ intervalMs: 10, onError: error => t.fail(error.message) })
   t.teardown(() => checkpointer.stop())
   const dir = t.testdir()
-  const kept = walOnly(join(dir, 'kept.db'))
-  const removed = walOnly(join(dir, 'removed.db'))
+  const kept = walOnlyFile(join(dir, 'kept.db'))
+  const removed = walOnlyFile(join(dir, 'removed.db'))
   t.teardown(() => { kept.db.close(); removed.db.close() })
   checkpointer.add(kept.path)
   checkpointer.add(removed.path)
   removed.fill()
-  await until('the database file that is still to be removed to grow', () => statSync(removed.path).size >= removed.before + 200 * 3000)
+  await until('the database file that is still to be removed to grow', () => statSync(removed.path).size >= removed.before + FILL_BYTES)
 
   await checkpointer.remove(removed.path)
   const size = statSync(removed.path).size
   removed.fill()
   kept.fill()
   // Each tick of the worker checkpoints every database it holds: once the kept one has grown, a tick has passed.
-  await until('the kept database file to grow', () => statSync(kept.path).size >= kept.before + 200 * 3000)
+  await until('the kept database file to grow', () => statSync(kept.path).size >= kept.before + FILL_BYTES)
   t.equal(statSync(removed.path).size, size, 'the removed database\'s new pages stay in its -wal')
   await checkpointer.remove(removed.path)
   t.pass('removing it again is nothing')
