@@ -46,6 +46,16 @@ function snapshot (path: string): Record<'users' | 'projects' | 'project_members
   }
 }
 
+// npx basic-admin-mock in a clone runs the bin itself: a build that left it without its execute bit (npm sets it only
+// at install) made every CLI recipe fail with "Permission denied" after npm test, npm run bench or npm run build.
+t.test('the built bin runs as a program, as npx runs it in a clone after any build', async t => {
+  const bin = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['basic-admin-mock']!
+  t.equal(join(packageRoot, bin), CLI)
+  const version = await runToEnd(CLI, ['--version'], { env: {}, timeoutMs: patience(3_000), what: `${CLI} --version`, t })
+  t.strictSame({ code: version.code, stderr: version.stderr }, { code: 0, stderr: '' })
+  t.match(version.stdout, /^\d+\.\d+\.\d+\n$/)
+})
+
 t.test('token --user prints exactly one line, a JWT the server accepts', async t => {
   const { app, config, row } = await build(t)
   const result = await cli(t, ['token', '--user', 'user_owner'], { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH })
