@@ -16,7 +16,7 @@ Options:
   --require CASES           comma-separated cases that must have been exercised: operation:status
                             (e.g. updateApiKey:404) or operation:status:rule (updateApiKey:401:missing-credentials)
   --min PERCENT             the least share of all cases that must have been exercised
-  --namespace NAME          the namespace to read (X-Mock-Namespace); default: the default one
+  --namespace NAME          the open namespace to read; default: the default one
   --admin-token TOKEN       the control plane's token; default: ADMIN_TOKEN from the environment
 `
 
@@ -54,12 +54,23 @@ function options (argv: string[]) {
   return values
 }
 
+/** The message of the server's error body (the one line to show), or the start of whatever else it sent. */
+function messageOf (body: string): string {
+  try {
+    const { message } = JSON.parse(body) as { message?: unknown }
+    if (typeof message === 'string') return message
+  } catch {}
+  return body.slice(0, 300)
+}
+
 async function fetchReport (url: string, token: string, namespace: string | undefined): Promise<CoverageReport> {
-  const target = `${url.replace(/\/+$/, '')}/__admin/coverage`
+  // ?namespace=, not X-Mock-Namespace: a request with the header opens the namespace it names, and a misspelt one
+  // would be opened and read as empty; the query refuses a namespace that is not open.
+  const target = `${url.replace(/\/+$/, '')}/__admin/coverage${namespace === undefined ? '' : `?namespace=${namespace}`}`
   let res: Response
   try {
     res = await fetch(target, {
-      headers: { authorization: `Bearer ${token}`, ...(namespace === undefined ? {} : { 'x-mock-namespace': namespace }) },
+      headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(TIMEOUT_MS)
     })
   } catch (error) {
@@ -68,7 +79,7 @@ async function fetchReport (url: string, token: string, namespace: string | unde
   }
   const body = await res.text()
   if (res.status === 404) throw new CoverageError(`${target} answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`)
-  if (res.status !== 200) throw new CoverageError(`${target} answered ${res.status}: ${body.slice(0, 300)}`)
+  if (res.status !== 200) throw new CoverageError(`${target} answered ${res.status}: ${messageOf(body)}`)
   return JSON.parse(body) as CoverageReport
 }
 

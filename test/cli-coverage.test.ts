@@ -82,11 +82,18 @@ t.test('--require and --min exit 1 with what is missing, after printing the repo
   t.equal(JSON.parse(low.stdout).covered, 2)
 })
 
-t.test('--namespace reads that namespace\'s report (X-Mock-Namespace)', async t => {
+t.test('--namespace reads that open namespace\'s report; a namespace not open is one line and exit 1, and stays unopened', async t => {
   const { url } = await exercised(t)
+  const listed = async (): Promise<string[]> => ((await (await fetch(`${url}/__admin/namespaces`, { headers: bearer(ADMIN_TOKEN) })).json()) as { namespaces: Array<{ name: string }> }).namespaces.map(n => n.name)
+  const opened = await fetch(`${url}/project/proj_one/key`, { headers: { ...bearer(SECRETS.key_admin), 'x-mock-namespace': 'team-a' } })
+  t.equal(opened.status, 200)
   const res = await coverage(['--url', url, '--format', 'json', '--namespace', 'team-a'])
   t.equal(res.code, 0)
-  t.equal(JSON.parse(res.stdout).namespace, 'team-a')
+  t.match(JSON.parse(res.stdout), { namespace: 'team-a', covered: 1 })
+  const typo = await coverage(['--url', url, '--namespace', 'team-b'])
+  t.strictSame({ code: typo.code, stdout: typo.stdout }, { code: 1, stdout: '' })
+  t.equal(typo.stderr, `basic-admin-mock: ${url}/__admin/coverage?namespace=team-b answered 400: "namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "team-b")\n`)
+  t.strictSame(await listed(), ['default', 'team-a'], 'the command opened nothing')
 })
 
 t.test('each mistake is a CoverageError of one line, before anything is printed', async t => {

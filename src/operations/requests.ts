@@ -31,13 +31,18 @@ export const FILTERS = ['operation', 'method', 'path', 'status', 'caller', 'sinc
 export interface Home { world: World, namespace: string, lookup: (namespace: string) => World | undefined }
 
 /**
- * The world a query reads: the asker's own, or the open one `namespace` names (a query never opens a namespace).
+ * The world a query reads: the asker's own, or the open one `namespace` names. A query never opens a namespace, and
+ * one that is not open is refused: a misspelt name would otherwise read as a namespace that answered nothing.
  * Every verification and coverage query resolves its world here and nowhere else.
  */
-export function readWorld (home: Home, namespace: string | undefined): World | undefined {
-  return namespace === undefined || namespace === home.namespace ? home.world : home.lookup(namespace)
+export function readWorld (home: Home, namespace: string | undefined): Outcome<World> {
+  if (namespace === undefined || namespace === home.namespace) return done(home.world)
+  if (namespaceNameProblem(namespace) !== undefined) return bad('namespace', NAMESPACE_NAME, namespace)
+  const world = home.lookup(namespace)
+  return world === undefined ? bad('namespace', 'name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them', namespace) : done(world)
 }
 
+const NAMESPACE_NAME = 'be 1 to 64 of A-Z a-z 0-9 _ . -'
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/i
 const STATUS = /^[1-5](\d\d|xx)$/i
 
@@ -58,7 +63,7 @@ export function requestMatcher (filter: RequestFilter, operations: readonly stri
   if (unknown !== undefined) return refused(badInput('filter', undefined, `Unknown filter ${JSON.stringify(unknown)} (known: ${FILTERS.join(', ')})`))
   const tests: Match[] = []
   const { operation, method, path, status, caller, since, namespace } = filter
-  if (namespace !== undefined && namespaceNameProblem(namespace) !== undefined) return bad('namespace', 'be 1 to 64 of A-Z a-z 0-9 _ . -', namespace)
+  if (namespace !== undefined && namespaceNameProblem(namespace) !== undefined) return bad('namespace', NAMESPACE_NAME, namespace)
   if (operation !== undefined) {
     if (!operations.includes(operation)) return bad('operation', `be an operationId of the contract: ${operations.join(', ')}`, operation)
     tests.push(entry => entry.operation === operation)
@@ -97,12 +102,14 @@ export function requestMatcher (filter: RequestFilter, operations: readonly stri
 export function findRequests (home: Home, filter: RequestFilter, operations: readonly string[]): Outcome<JournalEntry[]> {
   const match = requestMatcher(filter, operations)
   if (!match.ok) return match
-  return done(readWorld(home, filter.namespace)?.journal.entries(match.value) ?? [])
+  const world = readWorld(home, filter.namespace)
+  return world.ok ? done(world.value.journal.entries(match.value)) : world
 }
 
 /** How many journaled requests match. */
 export function countRequests (home: Home, filter: RequestFilter, operations: readonly string[]): Outcome<number> {
   const match = requestMatcher(filter, operations)
   if (!match.ok) return match
-  return done(readWorld(home, filter.namespace)?.journal.count(match.value) ?? 0)
+  const world = readWorld(home, filter.namespace)
+  return world.ok ? done(world.value.journal.count(match.value)) : world
 }

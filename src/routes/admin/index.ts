@@ -10,7 +10,7 @@ import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
 import { clearCoverage, coverageReport } from '../../operations/coverage.js'
-import { countRequests, FILTERS, findRequests, type Home, type RequestFilter } from '../../operations/requests.js'
+import { countRequests, FILTERS, findRequests, readWorld, type Home, type RequestFilter } from '../../operations/requests.js'
 import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
@@ -108,9 +108,11 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     return { faults: request.world.faults.list() }
   })
 
-  app.get('/coverage', { config, schema }, async (request) => {
-    const { world, namespace } = home(request)
-    return coverageReport(world, namespace, CONTRACT_OPERATIONS)
+  // ?namespace= reads another open namespace's report, as the requests' filter of that name does.
+  const coverageQuery = Type.Object({ namespace: Type.Optional(Type.String()) }, { additionalProperties: false })
+  app.get('/coverage', { config, schema: { ...schema, querystring: coverageQuery } }, async (request) => {
+    const world = valueOf(readWorld(home(request), (request.query as { namespace?: string }).namespace))
+    return coverageReport(world, world.name, CONTRACT_OPERATIONS)
   })
 
   app.delete('/coverage', { config, schema }, async (request) => {

@@ -202,6 +202,27 @@ t.test('the report names the asker\'s namespace: X-Mock-Namespace, or default', 
   t.equal((await coverage(url, 'GET', { 'x-mock-namespace': 'team-a' })).namespace, 'team-a')
 })
 
+t.test('?namespace= reads another open namespace\'s report; one not open, a bad name or another parameter is a 400 and opens nothing', async t => {
+  const { url } = await listen(t, { config: { ADMIN_TOKEN } })
+  const teamA = { 'x-mock-namespace': 'team-a' }
+  t.equal((await send(url, { method: 'GET', path: '/project/proj_one/key', headers: { ...bearer(SECRETS.key_admin), ...teamA } })).status, 200)
+  const read = async (query: string, headers: Record<string, string> = {}): Promise<{ status: number, body: any }> => {
+    const res = await fetch(`${url}/__admin/coverage${query}`, { headers: { ...ADMIN, ...headers }, signal: AbortSignal.timeout(patience(2_000)) })
+    return { status: res.status, body: await res.json() }
+  }
+  const theirs = await read('?namespace=team-a')
+  t.match(theirs, { status: 200, body: { namespace: 'team-a', covered: 1 } }, 'team-a\'s, asked from the default namespace')
+  t.strictSame(theirs.body, await coverage(url, 'GET', teamA), 'the report team-a would read itself')
+  t.match(await read('?namespace=default', teamA), { status: 200, body: { namespace: 'default', covered: 0 } }, 'the default\'s, asked from team-a')
+  for (const [query, message] of <Array<[string, string]>>[
+    ['?namespace=typo', '"namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "typo")'],
+    ['?namespace=a%20b', '"namespace" must be 1 to 64 of A-Z a-z 0-9 _ . - (got "a b")'],
+    ['?verb=GET', 'Unknown property "verb" in querystring']
+  ]) t.strictSame(await read(query), { status: 400, body: { error: 'Bad Request', message } }, query)
+  const listed = await fetch(`${url}/__admin/namespaces`, { headers: ADMIN })
+  t.strictSame((await listed.json() as { namespaces: Array<{ name: string }> }).namespaces.map(n => n.name), ['default', 'team-a'], 'no query opened a namespace')
+})
+
 t.test('a body sent to the coverage routes is refused and clears nothing', async t => {
   const { url } = await listen(t, { config: { ADMIN_TOKEN } })
   t.equal((await send(url, { method: 'GET', path: '/project/proj_one/key', headers: bearer(SECRETS.key_admin) })).status, 200)
