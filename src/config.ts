@@ -18,9 +18,10 @@ export const ConfigSchema = Type.Object({
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'when set, user tokens must carry this aud' })),
   JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1, shown: 'a key made and kept in the database', description: 'PEM file with the RSA private key (2048 bits or more) that signs RS256 user tokens' })),
   LOG_LEVEL: Type.String({ default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' }),
-  // No blanks: the server reads a bearer without those around it and refuses one with any inside, so such a token
-  // would turn the control plane on and refuse every call to it.
-  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^\\S+$', shown: 'none: no control plane', description: 'bearer token (16 characters or more, no blanks) that turns on the control plane under /__admin', must: 'must be at least 16 characters long, none of them a space, a tab or a line break (a bearer token holds none)' })),
+  // Visible ASCII only: the server reads a bearer without the blanks around it and refuses one with any inside, and
+  // clients send other characters each their own way (curl UTF-8, others Latin-1), so such a token would turn the
+  // control plane on and refuse every call to it.
+  ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7E]+$', secret: true, shown: 'none: no control plane', description: 'bearer token (16 visible ASCII characters or more) that turns on the control plane under /__admin', must: 'must be at least 16 characters long, each a visible ASCII character: no space, tab, line break or other character a client may send otherwise' })),
   JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many recent requests the control plane\'s journal keeps', must: 'must be a whole number from 0 to 100000' }),
   CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
   NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
@@ -54,8 +55,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   const error = Value.Errors(ConfigSchema, config).First()
   if (error !== undefined) {
     const setting = error.path.slice(1) as keyof Config
-    const must = (ConfigSchema.properties[setting] as { must?: string }).must ?? error.message.toLowerCase()
-    throw new ConfigError(`invalid setting ${setting}: ${must} (got ${JSON.stringify(raw[setting])})`)
+    const { must, secret } = ConfigSchema.properties[setting] as { must?: string, secret?: boolean }
+    const got = secret === true ? describeSecret(String(raw[setting])) : JSON.stringify(raw[setting])
+    throw new ConfigError(`invalid setting ${setting}: ${must ?? error.message.toLowerCase()} (got ${got})`)
   }
   if (!Value.Check(LogLevel, config.LOG_LEVEL)) {
     throw new ConfigError(`invalid setting LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got ${JSON.stringify(config.LOG_LEVEL)})`)
@@ -70,6 +72,20 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
     throw new ConfigError(`invalid setting CORS_ORIGIN: must be * or a comma-separated list of origins such as http://localhost:5173, each scheme://host[:port] without a path (got ${JSON.stringify(config.CORS_ORIGIN)})`)
   }
   return config
+}
+
+/** What is wrong with a secret's value, without the value: it would end up in a terminal, docker logs or a CI log. */
+function describeSecret (value: string): string {
+  const characters = [...value]
+  const odd = characters.find(c => !/^[\x21-\x7E]$/.test(c))
+  return `${characters.length} characters${odd === undefined ? '' : `, ${oddKind(odd)} among them`}`
+}
+
+function oddKind (character: string): string {
+  if (character === ' ') return 'a space'
+  if (character === '\t') return 'a tab'
+  if (character === '\n' || character === '\r') return 'a line break'
+  return character.charCodeAt(0) < 0x80 ? 'a control character' : 'one not ASCII'
 }
 
 /** CORS_ORIGIN as '*' or its list of origins; undefined when an item is not an origin as browsers send it. */

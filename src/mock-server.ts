@@ -33,7 +33,7 @@ export interface MockServerOptions {
   jwtAudience?: string
   /** An ISO instant: the clock starts there and moves 1 ms per write (see CLOCK). */
   clock?: string
-  /** Enables the /__admin control plane for this bearer token (at least 16 characters, no blanks). */
+  /** Enables the /__admin control plane for this bearer token (at least 16 visible ASCII characters). */
   adminToken?: string
   /** Default 'silent'. */
   logLevel?: Config['LOG_LEVEL']

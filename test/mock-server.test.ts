@@ -139,7 +139,7 @@ t.test('a bad fixture or option makes startMockServer reject with one clear erro
     [{ fixture: { users: 'everyone' } as never }, 'users: expected array'],
     [{ fixture: ghost }, 'projects[0].members[0].user: unknown user "user_ghost"'],
     [{ clock: 'yesterday' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "yesterday")'],
-    [{ adminToken: 'short' }, 'invalid setting ADMIN_TOKEN: must be at least 16 characters long, none of them a space, a tab or a line break (a bearer token holds none) (got "short")'],
+    [{ adminToken: 'short' }, 'invalid setting ADMIN_TOKEN: must be at least 16 characters long, each a visible ASCII character: no space, tab, line break or other character a client may send otherwise (got 5 characters)'],
     [{ jwtSecret: 'too short' }, 'invalid setting JWT_SECRET: must be at least 32 bytes long']
   ]
   for (const [options, message] of cases) {
