@@ -20,6 +20,13 @@ import { readSeedFile } from './seed-file.js'
 import { openWorld, type Seed, type World } from './world.js'
 
 /** Opens (and migrates) the configured database as a world (without a seed unless given), runs fn, and closes it. */
+/** What projects the database has, for the message of an unknown one: the first five, or how to get some. */
+async function projectsOf (config: Config): Promise<string> {
+  const ids = await withWorld(config, world => world.members.projectIds(6))
+  if (ids.length === 0) return 'it has no projects yet (load a fixture with: basic-admin-mock seed FILE)'
+  return `its projects are ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`
+}
+
 async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>, seed: Seed = { fixture: undefined, source: undefined, demo: false }): Promise<T> {
   const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed, journalSize: 0 })
   try {
@@ -119,7 +126,8 @@ async function run (argv: string[]): Promise<void> {
       const project = required(values.project, 'project')
       const input = { projectId: project, label: required(values.label, 'label'), roles: required(values.roles, 'roles') }
       const created = await withWorld(config, world => createKeyNow(world, SYSTEM, input))
-      if (!created.ok) throw created.refusal.kind === 'not-visible' ? new UsageError(`unknown project ${JSON.stringify(project)}`) : usageError(created.refusal)
+      if (!created.ok && created.refusal.kind === 'not-visible') throw new UsageError(`unknown project ${JSON.stringify(project)} in ${config.DATABASE_PATH}: ${await projectsOf(config)}`)
+      if (!created.ok) throw usageError(created.refusal)
       const key = created.value
       note(`created key ${key.id} in project ${project} (label ${JSON.stringify(key.label)}, roles ${JSON.stringify(key.roles)})`)
       out(key.value)

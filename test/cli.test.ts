@@ -272,7 +272,7 @@ t.test('key create refuses an unknown project and bad input with one line, creat
   const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: config.DATABASE_PATH }
   const count = (): unknown => query<{ n: number }>(config.DATABASE_PATH, 'SELECT count(*) AS n FROM api_keys')[0]?.n
   const cases: Array<[string[], string]> = [
-    [['create', '--project', 'proj_nope', '--label', 'L', '--roles', 'admin'], 'unknown project "proj_nope"'],
+    [['create', '--project', 'proj_nope', '--label', 'L', '--roles', 'admin'], `unknown project "proj_nope" in ${config.DATABASE_PATH}: its projects are proj_one, proj_two`],
     [['create', '--project', 'proj_one', '--label', 'L', '--roles', 'read,,write'], 'roles must not contain empty items (check for stray commas)'],
     [['create', '--project', 'proj_one', '--roles', 'admin'], '--label is required'],
     [['list'], 'usage: basic-admin-mock key create --project ID --label L --roles R']
@@ -283,6 +283,9 @@ t.test('key create refuses an unknown project and bad input with one line, creat
     t.same(result, { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: ${message}\n` }, args.join(' '))
   })
   t.equal(count(), 4, 'still only the fixture keys')
+
+  const empty = { ...env, DATABASE_PATH: join(dirname(config.DATABASE_PATH), 'empty.db') }
+  t.same(await cli(t, ['key', ...cases[0]![0]], empty), { code: 1, signal: null, stdout: '', stderr: `basic-admin-mock: unknown project "proj_nope" in ${empty.DATABASE_PATH}: it has no projects yet (load a fixture with: basic-admin-mock seed FILE)\n` })
 })
 
 t.test('migrate creates the schema on a fresh database, then reports it up to date', async t => {
