@@ -157,6 +157,8 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
       const roundCount = quick ? 1 : 3
       const seconds = quick ? 1 : 5
       const connectionSet = quick ? [10] : [10, 100]
+      // Every progress line's columns under one another: the longest name sets the width.
+      const nameWidth = Math.max(...scenarios.map(scenario => scenario.name.length))
       for (let round = 0; round < roundCount; round++) {
         const measured: Measured[] = []
         for (const connections of connectionSet) {
@@ -169,7 +171,7 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
             // --quick proves the harness with a few hundred requests each, and leaves the CPU to the tests beside it.
             const result = await load(target.url, connections, seconds, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
             measured.push(result)
-            log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(24)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
+            log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(nameWidth)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
           }
         }
         rounds.push(measured)
