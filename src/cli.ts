@@ -19,7 +19,6 @@ import { packageRoot } from './paths.js'
 import { readSeedFile } from './seed-file.js'
 import { openWorld, type Seed, type World } from './world.js'
 
-/** Opens (and migrates) the configured database as a world (without a seed unless given), runs fn, and closes it. */
 /** What projects the database has, for the message of an unknown one: the first five, or how to get some. */
 async function projectsOf (config: Config): Promise<string> {
   const ids = await withWorld(config, world => world.members.projectIds(6))
@@ -27,6 +26,7 @@ async function projectsOf (config: Config): Promise<string> {
   return `its projects are ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`
 }
 
+/** Opens (and migrates) the configured database as a world (without a seed unless given), runs fn, and closes it. */
 async function withWorld<T> (config: Config, fn: (world: World) => T | Promise<T>, seed: Seed = { fixture: undefined, source: undefined, demo: false }): Promise<T> {
   const world = openWorld({ path: config.DATABASE_PATH, clock: systemClock, seed, journalSize: 0 })
   try {
