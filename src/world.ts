@@ -105,9 +105,9 @@ export function openWorld (options: WorldOptions): World {
     transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
     emptyTables: (): string[] => emptyTables(db),
     ping: (): void => { ping.get() },
-    checkpointInBackground (worker: Checkpointer): void {
+    checkpointInBackground (shared: Checkpointer): void {
       if (checkpointer !== undefined || options.path === ':memory:' || options.path.startsWith('file:')) return
-      checkpointer = worker
+      checkpointer = shared
       checkpointer.add(options.path)
       db.pragma(`wal_autocheckpoint = ${backstopPages(db.pragma('page_count', { simple: true }) as number)}`)
     },
