@@ -4,26 +4,28 @@ import { steppingClock, systemClock, type Clock } from './domain/clock.js'
 import { clockStart, type Config } from './config.js'
 import type { Fixture } from './domain/fixture.js'
 import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
-import { seedOnStart } from './operations/seed.js'
+import { seedKeyHashes, seedOnStart } from './operations/seed.js'
 import checkpointerPlugin from './plugins/checkpointer.js'
 import coveragePlugin from './plugins/coverage.js'
 import corsPlugin from './plugins/cors.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
 import faultsPlugin from './plugins/faults.js'
+import hostPlugin from './plugins/host.js'
 import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
 import requestOrderPlugin from './plugins/request-order.js'
 import shutdownPlugin from './plugins/shutdown.js'
 import swaggerPlugin from './plugins/swagger.js'
 import tokensPlugin from './plugins/tokens.js'
+import namespacePlugin from './plugins/namespace.js'
 import worldPlugin from './plugins/world.js'
 import controlPlane from './routes/admin/index.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
-import { openWorld } from './world.js'
+import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
   config: Config
@@ -51,7 +53,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
   const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
   const seed = { fixture: options.fixture, source: options.fixtureSource, demo: options.fixture === undefined && options.demo === true }
-  const world = openWorld({ path: config.DATABASE_PATH, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
+  const journal = { journalSize: config.JOURNAL_SIZE, journalBytes: config.JOURNAL_BYTES, journalBudget: createJournalBudget(config.JOURNAL_TOTAL_BYTES) }
+  const world = openWorld({ path: config.DATABASE_PATH, clock: clockOfNew(), seed, ...journal, faultSeed: config.FAULT_SEED })
   try {
     if (world.migrated.length > 0) app.log.info({ applied: world.migrated }, 'database migrated')
     const seeded = seedOnStart(world)
@@ -62,9 +65,12 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   }
   const namespaces = createNamespaces({
     defaultWorld: world,
+    // Empty, in memory, journaling nothing: what a request of a namespace not open meets until one authenticates.
+    strangerWorld: openWorld({ name: 'stranger', path: ':memory:', clock: systemClock, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 }),
+    seedKeyHashes: seedKeyHashes(seed),
     limit: config.NAMESPACE_LIMIT,
     open: (name, path) => {
-      const opened = openWorld({ name, path, clock: clockOfNew(), seed, journalSize: config.JOURNAL_SIZE, faultSeed: config.FAULT_SEED })
+      const opened = openWorld({ name, path, clock: clockOfNew(), seed, ...journal, faultSeed: config.FAULT_SEED })
       try {
         seedOnStart(opened)
       } catch (error) {
@@ -83,7 +89,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   try {
     if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
     await app.register(worldPlugin, { namespaces })
+    await app.register(hostPlugin)
     await app.register(requestOrderPlugin)
+    // Pipelined requests wait for their turn before their namespace is looked up: one sent after a drop meets it done.
+    await app.register(namespacePlugin)
     await app.register(expectPlugin)
     await app.register(shutdownPlugin)
     await app.register(errorsPlugin, { redact })

@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object({
   // control plane on and refuse every call to it.
   ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7E]+$', secret: true, shown: 'none: no control plane', description: 'bearer token (16 visible ASCII characters or more) that turns on the control plane under /__admin', must: 'must be at least 16 characters long, each a visible ASCII character: no space, tab, line break or other character a client may send otherwise' })),
   JOURNAL_SIZE: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many recent requests the control plane\'s journal keeps', must: 'must be a whole number from 0 to 100000' }),
+  JOURNAL_BYTES: Type.Integer({ minimum: 65_536, maximum: 1_073_741_824, default: 8_388_608, description: 'how many bytes of requests (path and body as kept) each namespace\'s journal keeps, the oldest going first', must: 'must be a whole number of bytes from 65536 to 1073741824' }),
+  JOURNAL_TOTAL_BYTES: Type.Integer({ minimum: 65_536, maximum: 4_294_967_296, default: 67_108_864, description: 'how many bytes the journals of every namespace keep together; past it, the fullest journal gives up its oldest requests', must: 'must be a whole number of bytes from 65536 to 4294967296' }),
   CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
   NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
   FAULT_SEED: Type.String({ default: '0', description: 'seed of the generator that decides probabilistic faults, so runs repeat' }),
@@ -33,6 +35,8 @@ export type Config = Static<typeof ConfigSchema> & { LOG_LEVEL: Static<typeof Lo
 export const SETTINGS = Object.keys(ConfigSchema.properties) as Array<keyof Config>
 
 export class ConfigError extends Error {}
+
+const NUMERIC = new Set<string>(['PORT', 'JOURNAL_SIZE', 'JOURNAL_BYTES', 'JOURNAL_TOTAL_BYTES', 'NAMESPACE_LIMIT'])
 
 /** `DATABASE_PATH` -> `--database-path` */
 export function flagName (setting: string): string {
@@ -49,7 +53,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
     const flag = flags[flagName(setting)]
     const value = typeof flag === 'string' && flag !== '' ? flag : env[setting]
     if (value === undefined || value === '') continue
-    raw[setting] = (setting === 'PORT' || setting === 'JOURNAL_SIZE' || setting === 'NAMESPACE_LIMIT') && /^\d+$/.test(value) ? Number(value) : value
+    raw[setting] = NUMERIC.has(setting) && /^\d+$/.test(value) ? Number(value) : value
   }
   const config = Value.Default(ConfigSchema, raw) as Config
   const error = Value.Errors(ConfigSchema, config).First()

@@ -15,6 +15,7 @@ import { createKeyNow, type CreatedKey } from './operations/create-key.js'
 import { countRequests, findRequests, type Home, type JournalEntry, type RequestFilter } from './operations/requests.js'
 import { resetToSeed } from './operations/seed.js'
 import { mintToken } from './operations/tokens.js'
+import { NamespaceLimitError } from './namespaces.js'
 import type { World } from './world.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from './plugins/coverage.js'
 
@@ -55,6 +56,11 @@ export interface MockNamespace {
   token: MockServer['token']
   /** A new API key in a project of this namespace. */
   createKey: MockServer['createKey']
+  /**
+   * Closes the namespace and deletes its data (DELETE /__admin/namespaces/{name}); false when it had none. Its
+   * methods then throw a TypeError; mock.namespace(name) opens it again from the seed.
+   */
+  drop: () => Promise<boolean>
 }
 
 export interface MockFaults {
@@ -76,7 +82,10 @@ export interface MockServer {
   token: (userId: string, options?: { alg?: 'HS256' | 'RS256', expiresIn?: string }) => string
   /** A new API key in an existing project; label and roles follow the API's body rules. */
   createKey: (projectId: string, label: string, roles: string) => CreatedKey
-  /** The namespace of that name, created from the seed on first use. */
+  /**
+   * The namespace of that name, created from the seed on first use. A bad name is a TypeError (so is one that differs
+   * from an existing name only in case); past `namespaceLimit` it is a RangeError saying to drop one.
+   */
   namespace: (name: string) => MockNamespace
   /** Fault rules; only with `adminToken` (faults exist only with the control plane). */
   faults: MockFaults
@@ -143,7 +152,18 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     if (name === undefined) return app.world
     const problem = namespaceNameProblem(name)
     if (problem !== undefined) throw new TypeError(`namespace ${problem}`)
-    return app.namespaces.get(name)
+    try {
+      return app.namespaces.get(name)
+    } catch (error) {
+      if (!(error instanceof NamespaceLimitError)) throw error
+      const message = `namespace ${JSON.stringify(name)}: ${error.inProcess}`
+      throw error.rule === 'namespace-name' ? new TypeError(message) : new RangeError(message)
+    }
+  }
+  /** A namespace's world for a call in-process, refused once the namespace was dropped. */
+  const live = (name: string, world: World): World => {
+    if (world.closing) throw new TypeError(`namespace ${JSON.stringify(name)} was dropped: mock.namespace(${JSON.stringify(name)}) opens it again from the seed`)
+    return world
   }
   const token: MockServer['token'] = (userId, tokenOptions = {}) => {
     const minted = mintToken(app.jwt, { user: userId, alg: tokenOptions.alg, expiresIn: tokenOptions.expiresIn })
@@ -170,7 +190,15 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     createKey: keyMaker(app.world),
     namespace: (name) => {
       const world = worldOf(name)
-      return { name, headers: { 'x-mock-namespace': name }, reset: async () => { await resetToSeed(world) }, token, createKey: keyMaker(world) }
+      const createKey: MockServer['createKey'] = (...args) => keyMaker(live(name, world))(...args)
+      return {
+        name,
+        headers: { 'x-mock-namespace': name },
+        reset: async () => { await resetToSeed(live(name, world)) },
+        token,
+        createKey,
+        drop: async () => name === DEFAULT_NAMESPACE ? await Promise.reject(new TypeError('the default namespace cannot be dropped: reset it with mock.reset()')) : await app.namespaces.drop(name)
+      }
     },
     faults: {
       add: (rule, namespace) => {

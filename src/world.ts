@@ -4,7 +4,7 @@
 import type { Clock } from './domain/clock.js'
 import { createFaults, type Faults } from './domain/faults.js'
 import type { Fixture } from './domain/fixture.js'
-import { DEFAULT_NAMESPACE } from './domain/namespace.js'
+import { DEFAULT_NAMESPACE, NamespaceDroppedError } from './domain/namespace.js'
 import { openDatabase, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
 import { backstopPages, type Checkpointer } from './db/checkpointer.js'
@@ -12,7 +12,9 @@ import { emptyTables } from './db/reset.js'
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
 import { createCoverage, type Coverage } from './stores/coverage.js'
-import { createJournal, type Journal } from './stores/journal.js'
+import { createJournal, type Journal, type JournalBudget } from './stores/journal.js'
+
+export { createJournalBudget } from './stores/journal.js'
 import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
 import { createKeyStore, type KeyStore } from './stores/keys.js'
 import { createMemberStore, type MemberStore } from './stores/members.js'
@@ -33,6 +35,10 @@ export interface WorldOptions {
   clock: Clock
   seed: Seed
   journalSize: number
+  /** JOURNAL_BYTES; default: bounded by the count only. */
+  journalBytes?: number
+  /** The server's JOURNAL_TOTAL_BYTES, shared by every world's journal. */
+  journalBudget?: JournalBudget
   /** FAULT_SEED: where the fault rules' generator starts, with the name. */
   faultSeed?: string
 }
@@ -67,7 +73,9 @@ export interface World {
    * in-memory database has nothing to checkpoint. The connection's own automatic checkpoint stays as a backstop.
    */
   checkpointInBackground: (checkpointer: Checkpointer) => void
-  /** Stops its checkpoints and closes the database; again is nothing. */
+  /** Whether close() has begun: from then on the world takes no new work (NamespaceDroppedError). */
+  readonly closing: boolean
+  /** Takes no new work, lets the work already queued commit, stops its checkpoints and closes the database; again is nothing. */
   close: () => Promise<void>
 }
 
@@ -88,6 +96,9 @@ export function openWorld (options: WorldOptions): World {
   const ping = db.prepare('SELECT 1')
   let checkpointer: Checkpointer | undefined
   const name = options.name ?? DEFAULT_NAMESPACE
+  const journal = createJournal({ size: options.journalSize, bytes: options.journalBytes, budget: options.journalBudget })
+  let closing: Promise<void> | undefined
+  const refuse = (): NamespaceDroppedError => new NamespaceDroppedError(name)
   return {
     name,
     path: options.path,
@@ -98,11 +109,14 @@ export function openWorld (options: WorldOptions): World {
     keys,
     members: createMemberStore(db),
     memory,
-    journal: createJournal(options.journalSize),
+    journal,
     faults: createFaults(options.faultSeed ?? '', name),
     coverage: createCoverage(new Date().toISOString()),
-    transact: unitOfWork.run,
-    transactNow: <T>(work: () => T): T => db.transaction(work).immediate(),
+    transact: <T>(work: () => T): Promise<T> => closing === undefined ? unitOfWork.run(work) : Promise.reject(refuse()),
+    transactNow: <T>(work: () => T): T => {
+      if (closing !== undefined) throw refuse()
+      return db.transaction(work).immediate()
+    },
     emptyTables: (): string[] => emptyTables(db),
     ping: (): void => { ping.get() },
     checkpointInBackground (shared: Checkpointer): void {
@@ -111,11 +125,18 @@ export function openWorld (options: WorldOptions): World {
       checkpointer.add(options.path)
       db.pragma(`wal_autocheckpoint = ${backstopPages(db.pragma('page_count', { simple: true }) as number)}`)
     },
+    get closing (): boolean { return closing !== undefined },
     async close (): Promise<void> {
-      const stopping = checkpointer
-      checkpointer = undefined
-      await stopping?.remove(options.path)
-      if (db.open) db.close()
+      closing ??= (async () => {
+        // Queued after every piece of work already given, so settled once they have committed (or failed).
+        await unitOfWork.run(() => undefined).catch(() => {})
+        const stopping = checkpointer
+        checkpointer = undefined
+        await stopping?.remove(options.path)
+        if (db.open) db.close()
+        journal.release()
+      })()
+      await closing
     }
   }
 }

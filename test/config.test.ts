@@ -6,7 +6,7 @@ import { packageRoot } from '../src/paths.js'
 
 t.test('defaults to the contract\'s development server and a file in ./data', async t => {
   const config = loadConfig({})
-  t.strictSame(config, { PORT: 3003, HOST: '127.0.0.1', DATABASE_PATH: './data/basic-admin.db', JWT_SECRET: DEVELOPMENT_JWT_SECRET, LOG_LEVEL: 'info', JOURNAL_SIZE: 1000, NAMESPACE_LIMIT: 1000, FAULT_SEED: '0' })
+  t.strictSame(config, { PORT: 3003, HOST: '127.0.0.1', DATABASE_PATH: './data/basic-admin.db', JWT_SECRET: DEVELOPMENT_JWT_SECRET, LOG_LEVEL: 'info', JOURNAL_SIZE: 1000, JOURNAL_BYTES: 8_388_608, JOURNAL_TOTAL_BYTES: 67_108_864, NAMESPACE_LIMIT: 1000, FAULT_SEED: '0' })
   t.ok(usesDevelopmentSecret(config))
 })
 
@@ -14,11 +14,11 @@ t.test('reads every setting from the environment, and flags win over it', async 
   const env = Object.fromEntries([
     ['PORT', '8080'], ['HOST', '0.0.0.0'], ['DATABASE_PATH', ':memory:'], ['SEED_FILE', 'seed.json'], ['JWT_SECRET', 'x'.repeat(32)],
     ['JWT_ISSUER', 'i'], ['JWT_AUDIENCE', 'a'], ['JWT_PRIVATE_KEY_FILE', 'key.pem'], ['LOG_LEVEL', 'warn'],
-    ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
+    ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['JOURNAL_BYTES', '65536'], ['JOURNAL_TOTAL_BYTES', '1048576'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
     ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173']
   ])
   t.strictSame(Object.keys(env).sort(), [...SETTINGS].sort(), 'every setting')
-  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, NAMESPACE_LIMIT: 8 })
+  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, JOURNAL_BYTES: 65536, JOURNAL_TOTAL_BYTES: 1048576, NAMESPACE_LIMIT: 8 })
   t.match(loadConfig(env, { port: '0', 'log-level': 'debug', 'jwt-secret': 'y'.repeat(40) }), { PORT: 0, LOG_LEVEL: 'debug', JWT_SECRET: 'y'.repeat(40) })
   t.notOk(usesDevelopmentSecret(loadConfig(env)))
   t.equal(loadConfig({ PORT: '' }).PORT, 3003, 'an empty variable is unset')
@@ -42,6 +42,8 @@ t.test('a bad setting is one clear line', async t => {
     [{ ADMIN_TOKEN: 'my-admin-token-\u00e9123456' }, 'invalid setting ADMIN_TOKEN: must be at least 16 characters long, each a visible ASCII character: no space, tab, line break or other character a client may send otherwise (got 22 characters, one not ASCII among them)'],
     [{ ADMIN_TOKEN: 'my-admin-token-1234\u0001' }, 'invalid setting ADMIN_TOKEN: must be at least 16 characters long, each a visible ASCII character: no space, tab, line break or other character a client may send otherwise (got 20 characters, a control character among them)'],
     [{ JOURNAL_SIZE: '-5' }, 'invalid setting JOURNAL_SIZE: must be a whole number from 0 to 100000 (got "-5")'],
+    [{ JOURNAL_BYTES: '1000' }, 'invalid setting JOURNAL_BYTES: must be a whole number of bytes from 65536 to 1073741824 (got 1000)'],
+    [{ JOURNAL_TOTAL_BYTES: '64M' }, 'invalid setting JOURNAL_TOTAL_BYTES: must be a whole number of bytes from 65536 to 4294967296 (got "64M")'],
     [{ CLOCK: 'tomorrow' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "tomorrow")'],
     [{ CLOCK: '2030-01-01T00:00:00' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "2030-01-01T00:00:00")'],
     [{ CLOCK: '2030-02-30T00:00:00Z' }, 'invalid setting CLOCK: must be an ISO 8601 instant with a time zone, e.g. 2030-01-01T00:00:00.000Z (got "2030-02-30T00:00:00Z")']

@@ -65,7 +65,7 @@ t.test('NAMESPACE_LIMIT: past it, a new name is a 400 saying how to make room; k
   t.equal((await list(ns('two'))).statusCode, 200)
   const third = await list(ns('three'))
   t.equal(third.statusCode, 400)
-  t.strictSame(third.json(), { ...BAD_REQUEST, message: 'X-Mock-Namespace "three": the server holds 2 namespaces (NAMESPACE_LIMIT): drop one with DELETE /__admin/namespaces/{name}' })
+  t.strictSame(third.json(), { ...BAD_REQUEST, message: 'X-Mock-Namespace "three": the server holds 2 namespaces (NAMESPACE_LIMIT), open or on disk: drop one with DELETE /__admin/namespaces/{name}' })
   t.equal((await list(ns('one'))).statusCode, 200)
   t.equal((await list({})).statusCode, 200, 'the default namespace does not count')
   t.strictSame((await app.inject({ method: 'DELETE', url: '/__admin/namespaces/two', headers: ADMIN })).json(), { dropped: 'two' })

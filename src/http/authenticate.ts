@@ -3,8 +3,10 @@
 // hook: nothing in it waits, and a promise per request costs.
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { parseBearer } from '../domain/credential.js'
+import { NamespaceDroppedError } from '../domain/namespace.js'
 import { unknownCredential } from '../domain/refusal.js'
-import { authenticate } from '../operations/authenticate.js'
+import { admitToNamespace, authenticate } from '../operations/authenticate.js'
+import { enterNamespace, namespaceRefusal } from './namespace.js'
 import { Refused } from './refusals.js'
 
 /** Node keeps only the first of repeated Authorization headers; two are refused instead of resolved silently. */
@@ -20,6 +22,14 @@ export function authenticateRequest (request: FastifyRequest, _reply: FastifyRep
   if (header !== undefined && repeated(request)) return done(new Refused(unknownCredential('two Authorization headers')))
   const token = parseBearer(header)
   if (typeof token !== 'string') return done(new Refused(token))
+  // A namespace not open opens only for a credential of it; anyone else gets its 401, and it stays closed.
+  if (request.pendingNamespace !== null) {
+    const admitted = admitToNamespace(request.server.namespaces, request.pendingNamespace, request.server.jwt, token)
+    if (!admitted.ok) return done(new Refused(admitted.refusal))
+    const refused = enterNamespace(request)
+    if (refused !== undefined) return done(refused)
+  }
+  if (request.world.closing) return done(namespaceRefusal(request.world.name, new NamespaceDroppedError(request.world.name)))
   const found = authenticate(request.world, request.server.jwt, token)
   if (!found.ok) return done(new Refused(found.refusal))
   request.credential = found.value.credential

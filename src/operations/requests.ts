@@ -1,9 +1,11 @@
 // Verification queries (docs/coverage.md): which answered requests match a filter, and how many, read from the
 // journal of the world a namespace names. One validation for every front door: each bad filter value is a
 // refusal naming the filter.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { globMatcher } from '../domain/glob.js'
 import { namespaceNameProblem } from '../domain/namespace.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
-import type { JournalEntry } from '../stores/journal.js'
+import { entryOf, type JournalEntry, type KeptEntry } from '../stores/journal.js'
 import type { World } from '../world.js'
 
 export type { JournalEntry }
@@ -48,12 +50,10 @@ const STATUS = /^[1-5](\d\d|xx)$/i
 const bad = (field: string, must: string, got: unknown): Outcome<never> =>
   refused(badInput(`filter:${field}`, field, `must ${must} (got ${JSON.stringify(got)})`))
 
-/** A * pattern as an anchored expression: everything else literal. */
-function wildcard (pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
-}
+/** The longest path filter: a glob's cost grows with its length, and no path of the contract comes near. */
+export const MAX_PATH_FILTER = 1024
 
-type Match = (entry: JournalEntry) => boolean
+type Match = (entry: KeptEntry) => boolean
 
 /** The filter as one test of an entry, or the refusal of its first bad value. */
 export function requestMatcher (filter: RequestFilter, operations: readonly string[]): Outcome<Match> {
@@ -74,8 +74,9 @@ export function requestMatcher (filter: RequestFilter, operations: readonly stri
   }
   if (path !== undefined) {
     if (path === '') return bad('path', 'not be empty', path)
-    const pattern = wildcard(path)
-    tests.push(entry => pattern.test(entry.path))
+    if (path.length > MAX_PATH_FILTER) return bad('path', `be at most ${MAX_PATH_FILTER} characters`, `${path.slice(0, 40)}...`)
+    const matches = globMatcher(path)
+    tests.push(entry => matches(entry.path))
   }
   if (status !== undefined) {
     const text = String(status)
@@ -97,7 +98,7 @@ export function requestMatcher (filter: RequestFilter, operations: readonly stri
   return done(entry => tests.every(test => test(entry)))
 }
 
-/** The journaled requests that match, oldest first. */
+/** The journaled requests that match, oldest first: all of them, for in-process callers. */
 export function findRequests (home: Home, filter: RequestFilter, operations: readonly string[]): Outcome<JournalEntry[]> {
   const match = requestMatcher(filter, operations)
   if (!match.ok) return match
@@ -110,5 +111,79 @@ export function countRequests (home: Home, filter: RequestFilter, operations: re
   const match = requestMatcher(filter, operations)
   if (!match.ok) return match
   const world = readWorld(home, filter.namespace)
-  return world.ok ? done(world.value.journal.count(match.value)) : world
+  return world.ok ? done(world.value.journal.snapshot().filter(match.value).length) : world
+}
+
+/** One answer of GET /__admin/requests: at most `limit` entries and about PAGE_BYTES of them (docs/coverage.md). */
+export const PAGE = { limit: 1000, maxLimit: 10_000, bytes: 1024 * 1024 } as const
+/** Entries tested between two turns of the event loop: a query never holds the server for long. */
+const SLICE = 1024
+
+export interface Paging { limit?: string | number | undefined, after?: string | undefined }
+export interface Page { requests: JournalEntry[], next?: string }
+
+/** Calls `visit` on each entry from `from` on, letting the event loop turn every SLICE entries; stops when it returns false. */
+async function scan (entries: KeptEntry[], from: number, visit: (entry: KeptEntry) => boolean): Promise<void> {
+  for (let i = from; i < entries.length; i++) {
+    if (i > from && (i - from) % SLICE === 0) await nextTurn()
+    if (!visit(entries[i]!)) return
+  }
+}
+
+/** The first entry after the cursor `after` (an entry's seq), by bisection: seqs grow along the journal. */
+function firstAfter (entries: KeptEntry[], after: number): number {
+  let low = 0
+  let high = entries.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (entries[mid]!.seq <= after) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
+const WHOLE = /^\d{1,15}$/
+
+/** The journaled requests that match, oldest first, one bounded page at a time; `next` is the cursor of the next page. */
+export async function findRequestsPage (home: Home, filter: RequestFilter, paging: Paging, operations: readonly string[]): Promise<Outcome<Page>> {
+  const limit = paging.limit === undefined ? PAGE.limit : Number(WHOLE.test(String(paging.limit)) ? paging.limit : NaN)
+  if (!(limit >= 1 && limit <= PAGE.maxLimit)) return bad('limit', `be a whole number from 1 to ${PAGE.maxLimit}`, paging.limit)
+  if (paging.after !== undefined && !WHOLE.test(paging.after)) return bad('after', 'be the "next" of an earlier answer', paging.after)
+  const match = requestMatcher(filter, operations)
+  if (!match.ok) return match
+  const world = readWorld(home, filter.namespace)
+  if (!world.ok) return world
+  const entries = world.value.journal.snapshot()
+  const requests: JournalEntry[] = []
+  let bytes = 0
+  let last: number | undefined
+  let more = false
+  const start = paging.after === undefined ? 0 : firstAfter(entries, Number(paging.after))
+  await scan(entries, start, kept => {
+    if (requests.length >= limit || bytes >= PAGE.bytes) {
+      more = true
+      return false
+    }
+    if (match.value(kept)) {
+      requests.push(entryOf(kept))
+      bytes += kept.bytes
+      last = kept.seq
+    }
+    return true
+  })
+  return done(more && last !== undefined ? { requests, next: String(last) } : { requests })
+}
+
+/** How many journaled requests match, the event loop turning as it counts. */
+export async function countRequestsSliced (home: Home, filter: RequestFilter, operations: readonly string[]): Promise<Outcome<number>> {
+  const match = requestMatcher(filter, operations)
+  if (!match.ok) return match
+  const world = readWorld(home, filter.namespace)
+  if (!world.ok) return world
+  let count = 0
+  await scan(world.value.journal.snapshot(), 0, kept => {
+    if (match.value(kept)) count++
+    return true
+  })
+  return done(count)
 }

@@ -104,5 +104,11 @@ export function demoKey (world: World): { principal: Principal | undefined, exis
 
 /** How many users, projects and keys a world holds, and requests its journal keeps (GET /__admin/namespaces). */
 export function countRows (world: World): { users: number, projects: number, keys: number, requests: number } {
-  return { ...world.members.counts(), keys: world.keys.count(), requests: world.journal.entries().length }
+  return { ...world.members.counts(), keys: world.keys.count(), requests: world.journal.size() }
+}
+
+/** The hashes (hex) of the API keys a world seeded from `seed` starts with: a request with one may open a namespace. */
+export function seedKeyHashes (seed: World['seed']): Set<string> {
+  const fixture = seed.fixture ?? (seed.demo ? DEMO_FIXTURE : undefined)
+  return new Set((fixture?.projects ?? []).flatMap(project => (project.keys ?? []).map(key => hashApiKey(key.value).toString('hex'))))
 }

@@ -6,6 +6,7 @@ import { badRequest, INTERNAL_ERROR, Refused, answerFor, routeNotFound } from '.
 import { BODY_LIMIT } from '../http/options.js'
 import type { Redactor } from '../domain/redact.js'
 import type { Refusal } from '../domain/refusal.js'
+import { NamespaceDroppedError } from '../domain/namespace.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,6 +18,8 @@ declare module 'fastify' {
 // Fastify's own transport errors, reworded as the contract's 400 (the JSON parser of plugins/json-body.ts words its own).
 function fromFastify (error: FastifyError, bodyLimit: number): Refused | undefined {
   if (error instanceof Refused) return error
+  // Work given to a namespace whose drop had begun (src/world.ts): a 400 saying so, not a fault of the server.
+  if (error instanceof NamespaceDroppedError) return badRequest('namespace-dropped', error.message)
   if (error.validation !== undefined) return badRequest((error as { rule?: string }).rule ?? 'schema', error.message)
   // The route's own limit: the control plane's fixtures take 1 MiB.
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return badRequest('body-too-large', `Request body is larger than ${bodyLimit} bytes`)

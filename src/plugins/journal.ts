@@ -43,7 +43,8 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
       path: options.redact.url(request.url.split('?')[0]!),
       status,
       principal: request.principal,
-      body: request.body === undefined ? null : options.redact.value(request.body),
+      // As JSON text, not the parsed copy: what is kept per request stays about what was sent (src/stores/journal.ts).
+      bodyText: request.body === undefined ? null : JSON.stringify(options.redact.value(request.body)) ?? null,
       fault: request.fault
     })
   })

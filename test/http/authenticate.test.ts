@@ -17,7 +17,7 @@ async function bare (t: Test) {
   const world = openWorld({ path: ':memory:', clock: { now: () => 5 }, seed: { fixture: FIXTURE, source: undefined, demo: false }, journalSize: 0 })
   seedOnStart(world)
   const app = Fastify()
-  await app.register(worldPlugin, { namespaces: createNamespaces({ defaultWorld: world, limit: 0, open: () => { throw new Error('no namespaces here') } }) })
+  await app.register(worldPlugin, { namespaces: createNamespaces({ defaultWorld: world, strangerWorld: openWorld({ path: ':memory:', clock: { now: () => 5 }, seed: { fixture: undefined, source: undefined, demo: false }, journalSize: 0 }), seedKeyHashes: new Set(), limit: 0, open: () => { throw new Error('no namespaces here') } }) })
   await app.register(errorsPlugin, { redact: createRedactor() })
   await app.register(tokensPlugin, { secret: TEST_SECRET })
   app.get('/whoami', { onRequest: authenticateRequest }, async request => ({ principal: request.principal, credential: request.credential?.kind }))

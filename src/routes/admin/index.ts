@@ -8,9 +8,10 @@ import { parseBearer } from '../../domain/credential.js'
 import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
+import { enterNamespace, namespaceRefusal } from '../../http/namespace.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
 import { clearCoverage, coverageReport } from '../../operations/coverage.js'
-import { countRequests, FILTERS, findRequests, readWorld, type Home, type RequestFilter } from '../../operations/requests.js'
+import { countRequestsSliced, FILTERS, findRequestsPage, readWorld, type Home, type Paging, type RequestFilter } from '../../operations/requests.js'
 import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
@@ -34,6 +35,9 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     const given = parseBearer(request.headers.authorization)
     // Compared as digests: no early exit, and no length leak.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
+    // The control plane opens the namespace its request names.
+    const refused = enterNamespace(request)
+    if (refused !== undefined) throw refused
   })
   const config = { controlPlane: true }
   const schema = { hide: true }
@@ -58,12 +62,15 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   // The verification filters (docs/coverage.md): only their names here; the operation checks their values.
   const filters = Type.Object(Object.fromEntries(FILTERS.map(name => [name, Type.Optional(Type.String())])), { additionalProperties: false })
 
-  app.get('/requests', { config, schema: { ...schema, querystring: filters } }, async (request) => {
-    return { requests: valueOf(findRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
+  // One page at a time (docs/coverage.md): `limit` entries at most, `after` the `next` of the answer before.
+  const paged = Type.Object({ ...filters.properties, limit: Type.Optional(Type.String()), after: Type.Optional(Type.String()) }, { additionalProperties: false })
+  app.get('/requests', { config, schema: { ...schema, querystring: paged } }, async (request) => {
+    const { limit, after, ...filter } = request.query as RequestFilter & Paging
+    return valueOf(await findRequestsPage(home(request), filter, { limit, after }, OPERATION_IDS))
   })
 
   app.get('/requests/count', { config, schema: { ...schema, querystring: filters } }, async (request) => {
-    return { count: valueOf(countRequests(home(request), request.query as RequestFilter, OPERATION_IDS)) }
+    return { count: valueOf(await countRequestsSliced(home(request), request.query as RequestFilter, OPERATION_IDS)) }
   })
 
   app.delete('/requests', { config, schema }, async (request) => {
@@ -83,7 +90,13 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     const problem = namespaceNameProblem(name)
     if (problem !== undefined) throw badRequest('namespace', `The namespace name ${problem}`)
     if (name === DEFAULT_NAMESPACE) throw badRequest('namespace', 'The default namespace cannot be dropped: reset it with POST /__admin/reset')
-    if (!await app.namespaces.drop(name)) return await reply.code(404).send({ error: 'Not Found', message: `No namespace ${JSON.stringify(name)}` })
+    let dropped: boolean
+    try {
+      dropped = await app.namespaces.drop(name)
+    } catch (error) {
+      throw namespaceRefusal(name, error) ?? error
+    }
+    if (!dropped) return await reply.code(404).send({ error: 'Not Found', message: `No namespace ${JSON.stringify(name)}` })
     return { dropped: name }
   })
 

@@ -103,6 +103,8 @@ t.test('each filter, alone and together, finds exactly its requests, and /count 
 t.test('each namespace has its own journal: without the filter the asker\'s own, with it the one named', async t => {
   const { url } = await listen(t, { config: { ADMIN_TOKEN } })
   t.equal(await call(url, 'GET', '/health', { 'x-request-id': 'mine' }), 200)
+  // A namespace opens only for a credential of it, the control plane's token here: then it journals what it is sent.
+  t.strictSame(await found(t, url, '', { 'x-mock-namespace': 'team-a' }), [], 'team-a opened by the control plane')
   t.equal(await call(url, 'GET', '/health', { 'x-request-id': 'theirs', 'x-mock-namespace': 'team-a' }), 200)
   t.strictSame(await found(t, url, ''), ['mine'], 'the default namespace\'s own')
   t.strictSame(await found(t, url, '', { 'x-mock-namespace': 'team-a' }), ['theirs'], 'team-a\'s own')
