@@ -70,7 +70,7 @@ t.test('pages: limit entries at most, next as the cursor of the rest, in order, 
     ['?limit=10001', '"limit" must be a whole number from 1 to 10000 (got "10001")'],
     ['?limit=1e3', '"limit" must be a whole number from 1 to 10000 (got "1e3")'],
     ['?after=-1', '"after" must be the "next" of an earlier answer (got "-1")']
-  ]) t.strictSame(await get(url, `/__admin/requests${query!}`), { status: 400, body: { error: 'Bad Request', message } }, query)
+  ]) t.strictSame(await get(url, `/__admin/requests${query!}`), { status: 400, body: { error: 'Bad Request', message } }, query!)
 })
 
 t.test('an answer holds at most 1,000 entries and about 1 MiB by default: a full journal of 100,000 is read in pages', async t => {

@@ -14,7 +14,7 @@ async function listen (t: Parameters<typeof build>[0]) {
 
 /** A PATCH of key_read as raw bytes: head lines after the request line, then the body as given. */
 function rawPatch (port: number, headers: string[], body: string): Promise<string> {
-  return raw(port, ['PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close', ...headers, '', body].join('\r\n'))
+  return raw(port, ['PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: localhost', 'Connection: close', ...headers, '', body].join('\r\n'))
 }
 
 /** Sends raw bytes and returns the raw response (the connection is closed by the request). */
@@ -75,7 +75,7 @@ t.test('a Content-Length that promises more than is sent is a 400', async t => {
 
 t.test('headers over Node\'s 16 KiB are a 400 in the contract shape, not a 431', async t => {
   const { port } = await listen(t)
-  const res = await raw(port, `PATCH /project/proj_one/key/${'k'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)
+  const res = await raw(port, `PATCH /project/proj_one/key/${'k'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
   t.match(res, /^HTTP\/1\.1 400 Bad Request\r\n/)
   t.match(res, /\r\n\r\n\{"error":"Bad Request","message":"Request headers are larger than 16 KiB"\}$/)
 })
@@ -107,7 +107,7 @@ t.test('Expect: 100-continue still works with a client that waits for the 100 be
   const answer = await new Promise<string>((resolve, reject) => {
     let data = ''
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(['PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: x', 'Connection: close', `Authorization: Bearer ${SECRETS.key_admin}`,
+      socket.write(['PATCH /project/proj_one/key/key_read HTTP/1.1', 'Host: localhost', 'Connection: close', `Authorization: Bearer ${SECRETS.key_admin}`,
         'Content-Type: application/json', `Content-Length: ${body.length}`, 'Expect: 100-continue', '', ''].join('\r\n'))
     })
     socket.setEncoding('utf8').on('data', chunk => {
