@@ -1,6 +1,7 @@
 // The control plane for contract tests (README "Control plane"): only with ADMIN_TOKEN, and only for that bearer;
 // to anyone else it does not exist, byte for byte. Its routes are never journaled (src/plugins/journal.ts).
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -78,9 +79,19 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     return { requests: [] }
   })
 
-  app.get('/namespaces', { config, schema }, async () => ({
-    namespaces: app.namespaces.list().map(({ name, world }) => ({ name, ...countRows(world) }))
-  }))
+  // Counted a few at a time, the event loop turning between: 1,000 namespaces took 120 ms, /health waiting behind them.
+  app.get('/namespaces', { config, schema }, async () => {
+    const namespaces: Array<{ name: string } & ReturnType<typeof countRows>> = []
+    let slice = performance.now()
+    for (const { name, world } of app.namespaces.list()) {
+      if (performance.now() - slice > 2) {
+        await nextTurn()
+        slice = performance.now()
+      }
+      if (!world.closing) namespaces.push({ name, ...countRows(world) })
+    }
+    return { namespaces }
+  })
 
   app.delete('/namespaces/:name', {
     config,
