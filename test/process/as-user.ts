@@ -18,7 +18,9 @@ export type Place = { cli: string, dir: string, copied: boolean } | { why: strin
 /** Runs `node args` as the user, without tap's process tracking (it would write into .tap/ as that user). */
 function asUser (user: User, args: string[], env: Record<string, string> = {}): { ok: boolean, said: string } {
   const ran = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...args], { ...user, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } })
-  return { ok: ran.status === 0, said: `${ran.stderr ?? ''}${ran.error?.message ?? ''}`.trim().split('\n')[0] ?? '' }
+  const lines = `${ran.stderr ?? ''}${ran.error?.message ?? ''}`.split('\n').filter(line => line.trim() !== '')
+  // Node's own failure names its error on a line of its own, below the place it was thrown.
+  return { ok: ran.status === 0, said: lines.find(line => /^\w*Error\b/.test(line)) ?? lines[0] ?? `exit code ${ran.status}` }
 }
 
 /** Whether the user can run `cli` (migrate, in memory: its modules and migrations/), and search and read `dir`. */
