@@ -23,7 +23,7 @@ const START_TIMEOUT_MS = patience(1_500)
 // The README's recipes and those it sends readers to in docs/recipes.md, as one series.
 const README = [...recipesOf('README.md'), ...recipesOf('docs/recipes.md')]
 // Every recipe of these is run below, or by the Docker check (docker-*): a new one without a runner fails here.
-const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'parallel-suites', 'unhappy-paths', 'tap', 'vitest', 'github-actions']
+const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'parallel-suites', 'unhappy-paths', 'tap', 'vitest', 'node-test', 'github-actions']
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 
 type Tap = { teardown: (fn: () => unknown) => void }
@@ -215,6 +215,16 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     const result = timed('vitest', await runFileRecipe(t, block, project, { CI: 'true' }))
     t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     t.match(result.stdout, /Tests\s+1 passed \(1\)/)
+  })
+
+  await t.test('node-test: test/keys.test.mjs passes under node --test, with nothing installed but the package', async t => {
+    const block = recipe(README, 'node-test')
+    const result = timed('node:test', await runFileRecipe(t, block, project))
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
+    // The tap reporter where stdout is no terminal (Node 20 and 22), the spec reporter (Node 23 on): both count.
+    t.match(result.stdout, /^(# |ℹ )tests 1$/m)
+    t.match(result.stdout, /^(# |ℹ )pass 1$/m)
+    t.match(result.stdout, /^(# |ℹ )fail 0$/m)
   })
 
   await t.test('github-actions: the start step waits for its own server\'s /ready, the tests step reaches it, the stop step leaves nothing running; a bad start or a taken port fails the step with the server\'s own error', async t => {
