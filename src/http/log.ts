@@ -1,6 +1,7 @@
-// What a request logs: one line at info, on its answer (at debug for a passing health check); the arrival line at debug. Fields are flat (method, url,
-// statusCode, responseTime): pino writes strings and numbers directly but runs a generic stringify on nested
-// objects, which cost more than the rest of the line. No header is ever logged, and the URL is blanked first.
+// What a request logs: one line at info, on its answer (at debug for a passing health check); the arrival line at
+// debug. Fields are flat (method, url, statusCode, responseTime): pino writes strings and numbers directly but runs a
+// generic stringify on nested objects, which cost more than the rest of the line. No header is ever logged, and the
+// URL is blanked first.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Redactor } from '../domain/redact.js'
 
