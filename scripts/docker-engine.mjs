@@ -101,9 +101,11 @@ async function removeBuildLeftovers (leftovers) {
   for (const id of dangling()) {
     const short = id.replace(/^sha256:/, '').slice(0, 12)
     if (danglingBefore.has(id) || !made.builtImages.has(short)) continue
-    // Without --force: an image a container still uses stays, and is reported.
-    const rmi = await run('docker', ['rmi', id], { timeoutMs: 120_000 })
-    if (rmi.code === 0 || /No such image/i.test(rmi.stderr)) removed.push(short); else leftovers.push(`image ${short}`)
+    // Without --force: an image a container still uses stays, and is reported. Deleting a stage's layers (hundreds
+    // of MB of small files) took over 2 minutes on a loaded machine.
+    const rmi = await run('docker', ['rmi', id], { timeoutMs: 15 * 60_000 })
+    if (rmi.code === 0 || /No such image/i.test(rmi.stderr)) removed.push(short)
+    else leftovers.push(`image ${short} (${rmi.code === null ? 'docker rmi did not finish within 15 minutes' : rmi.stderr.trim().split('\n')[0]})`)
   }
   return removed
 }
