@@ -1,24 +1,24 @@
 #!/usr/bin/env node
 // The Docker check (`npm run docker:check`, run by .ci/run after npm test): builds the image with a real engine and
 // runs it as the documentation says, failing at the first problem with what was expected and what the engine said.
-// It runs the docker-run, demo-PATCH, GitHub services, docker-compose and parallel-suites recipes of the documentation, with only their host port,
-// volume and image name swapped for its own (and no --rm, so that a failed container's logs can be shown), and
-// removes every container, volume and network it made.
+// It runs the docker-build, docker-run, demo-PATCH, GitHub Actions, docker-compose and parallel-suites recipes of the
+// documentation, with only their host port and volume swapped for its own, the version label's build argument added
+// (and no --rm, so that a failed container's logs can be shown), and removes every container, volume and network it
+// made, and the images its builds left dangling.
 // Needs a Docker engine and curl; builds with the legacy builder unless DOCKER_BUILDKIT says otherwise (docs/docker.md).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { parse as parseYaml } from 'yaml'
-import { CheckError, cleanUp, composeCommand, docker, made, run, waitForHealthy } from './docker-engine.mjs'
+import { CheckError, cleanUp, composeCommand, docker, made, recordBuild, run, waitForHealthy } from './docker-engine.mjs'
 import { readRecipe } from './recipes.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const IMAGE = 'basic-admin-mock' // docker build -t basic-admin-mock . in the README, and docker-compose.yml's image
-const PUBLISHED = /ghcr\.io\/[a-z0-9._-]+\/basic-admin-mock(?::[\w.-]+)?(?=\s|$)/g
+const IMAGE = 'basic-admin-mock' // the README's docker build -t basic-admin-mock ., and every recipe's image
 const STOP_GRACE_S = 10 // docker stop's default
 const prefix = `basic-admin-mock-check-${process.pid}`
 const compose = composeCommand()
@@ -45,13 +45,21 @@ function swap (text, from, to, recipe) {
   return text.replace(from, to)
 }
 
+/** A recipe's `docker build`, with the version label's build argument (as the release passes it); its output noted. */
+async function build (recipe, text, cwd) {
+  const command = swap(text, /^docker build /gm, `docker build --build-arg VERSION=${pkg.version} `, recipe)
+  const result = await run('bash', ['-eo', 'pipefail', '-c', command], { cwd, env, timeoutMs: 20 * 60_000 })
+  recordBuild(result.stdout)
+  expect(result.code === 0, `the ${recipe} recipe's build failed: ${command}`, result.stderr + result.stdout.slice(-3000))
+}
+
 /** The README's `docker run`, detached under our name, on a free host port, our volume and the image just built. */
 function dockerRun (name, volume, edit = text => text) {
   let text = readRecipe(root, 'docker-run').trimEnd()
+  expect(text.endsWith(` ${IMAGE}`), `the docker-run recipe should run ${IMAGE}, the image the docker-build recipe tags:\n${text}`)
   text = swap(text, /^docker run --rm /g, `docker run --detach --name ${name} `, 'docker-run')
   text = swap(text, ' -p 3003:3003 ', ' -p 127.0.0.1::3003 ', 'docker-run')
-  text = swap(text, ' -v basic-admin-data:/data ', ` -v ${volume}:/data `, 'docker-run')
-  text = swap(edit(text), PUBLISHED, IMAGE, 'docker-run')
+  text = edit(swap(text, ' -v basic-admin-data:/data ', ` -v ${volume}:/data `, 'docker-run'))
   made.containers.add(name)
   made.volumes.add(volume)
   return run('sh', ['-c', text], { timeoutMs: 60_000 }).then(result => expect(result.code === 0, `the docker-run recipe failed: ${text}`, result.stderr))
@@ -82,9 +90,11 @@ const freePort = () => new Promise((resolve, reject) => {
 
 async function check () {
   let image, health, limitMs, base, healthyMs
-  await step('build', async () => {
-    log(`build: docker build --tag ${IMAGE} . (minutes the first time, seconds from the layer cache)`)
-    await docker(['build', '--build-arg', `VERSION=${pkg.version}`, '--tag', IMAGE, '.'], { env, timeoutMs: 20 * 60_000 })
+  await step('build: the docker-build recipe', async () => {
+    const recipe = readRecipe(root, 'docker-build')
+    expect(recipe === `docker build -t ${IMAGE} .\n`, `the docker-build recipe should be docker build -t ${IMAGE} . (the name every recipe runs), not:\n${recipe}`)
+    log(`build: ${recipe.trim()} (minutes the first time, seconds from the layer cache)`)
+    await build('docker-build', recipe, root)
     image = JSON.parse(await docker(['image', 'inspect', IMAGE]))[0]
     return `${IMAGE}, ${(image.Size / 1e6).toFixed(1)} MB`
   })
@@ -178,19 +188,36 @@ async function check () {
     return lines[0]
   })
 
-  await step('services: the GitHub Actions services recipe turns healthy with its env, which the mock accepts', async () => {
-    const job = Object.values(parseYaml(readRecipe(root, 'docker-github-services')).jobs)[0]
-    const service = job.services['basic-admin-mock']
-    expect(service.image.replace(PUBLISHED, IMAGE) === IMAGE, `the services recipe's image ${service.image} is not ghcr.io/<owner>/basic-admin-mock`)
-    const name = `${prefix}-4`
-    const args = ['run', '--detach', '--name', name, ...Object.entries(service.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      ...(service.ports ?? []).flatMap(port => ['-p', `127.0.0.1::${String(port).split(':').at(-1)}`]), ...(service.options ?? '').split(/\s+/).filter(Boolean), IMAGE]
-    made.containers.add(name)
-    const { base } = await startHealthy(name, limitMs, () => docker(args))
-    const res = await fetch(`http://${base}/__admin/reset`, { method: 'POST', headers: { authorization: `Bearer ${service.env.ADMIN_TOKEN}` } })
-    expect(res.status === 200, `POST /__admin/reset with the recipe's ADMIN_TOKEN answered ${res.status}`, await res.text())
-    await docker(['stop', name], { timeoutMs: 60_000 })
-    return `${Object.keys(service.env ?? {}).join(', ')} accepted`
+  await step('GitHub Actions: the docker-github-actions job builds the image from its checkout of the clone, starts it healthy, and its token opens the control plane', async () => {
+    const job = Object.values(parseYaml(readRecipe(root, 'docker-github-actions')).jobs)[0]
+    const checkout = job.steps.find(s => s.with?.repository !== undefined)
+    const building = job.steps.find(s => /^docker build /.test(s.run ?? ''))
+    const start = job.steps.find(s => /^docker run /.test(s.run ?? ''))
+    expect(checkout?.with.path !== undefined && building !== undefined && start !== undefined, 'the GitHub Actions recipe should check out the clone into a path, build the image there and start it', JSON.stringify(job.steps))
+    // The job's workspace: this clone where the recipe checks it out.
+    const workspace = mkdtempSync(join(tmpdir(), 'basic-admin-mock-check-'))
+    symlinkSync(root, join(workspace, checkout.with.path))
+    const stepEnv = step => Object.fromEntries(Object.entries({ ...job.env, ...step.env }).map(([k, v]) => [k, String(v)]))
+    try {
+      await build('docker-github-actions', building.run, workspace)
+      const text = swap(start.run, ' -p 3003:3003 ', ' -p 127.0.0.1::3003 ', 'docker-github-actions')
+      // GitHub runs `shell: bash` as bash --noprofile --norc -eo pipefail.
+      const begun = performance.now()
+      const started = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', text], { cwd: workspace, env: { ...env, ...stepEnv(start) }, timeoutMs: limitMs + 60_000 })
+      const cidfile = join(workspace, 'mock.cid')
+      const id = existsSync(cidfile) ? readFileSync(cidfile, 'utf8').trim() : undefined
+      if (id !== undefined) made.containers.add(id)
+      expect(started.code === 0 && id !== undefined, `the GitHub Actions recipe's start step exited with ${started.code}`, started.stdout + started.stderr)
+      const health = await docker(['inspect', '--format', '{{.State.Health.Status}}', id])
+      expect(health === 'healthy', `the start step ended with the container ${health}, not healthy`)
+      const port = (await docker(['port', id, '3003/tcp'])).split('\n')[0].split(':').at(-1)
+      const res = await fetch(`http://127.0.0.1:${port}/__admin/reset`, { method: 'POST', headers: { authorization: `Bearer ${job.env.BASIC_ADMIN_TOKEN}` } })
+      expect(res.status === 200, `POST /__admin/reset with the job's BASIC_ADMIN_TOKEN answered ${res.status}`, await res.text())
+      await docker(['stop', id], { timeoutMs: 60_000 })
+      return `healthy ${((performance.now() - begun) / 1000).toFixed(1)} s after the start step began; ${Object.keys(start.env ?? {}).join(', ')} accepted`
+    } finally {
+      rmSync(workspace, { recursive: true, force: true })
+    }
   })
 
   await step('compose: with the docker-compose recipe, the mock turns healthy and the example client exits 0', async () => {
@@ -202,12 +229,16 @@ async function check () {
     const up = await run(compose[0], args, { env: { BASIC_ADMIN_MOCK_PORT: String(await freePort()) }, timeoutMs: limitMs + 120_000 })
     const said = up.stdout + up.stderr
     expect(up.code === 0 && /\| 200 \{"key"/.test(said), `${compose.join(' ')} up exited with ${up.code}; the client should print 200`, said)
+    // Its healthcheck ran every 2 s until the client could start: a passing one logs at debug only.
+    expect(!/"url":"\/health"/.test(said), 'the mock logged a line for a passing health check', said)
     return (/\| (200 .*)$/m.exec(said)?.[1] ?? '').slice(0, 80)
   })
 
   await step('parallel suites: the docker-parallel-suites recipe, two suites of one mock in two namespaces, each sees only its own writes', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'basic-admin-mock-check-')), 'parallel.yml')
-    writeFileSync(file, readRecipe(root, 'docker-parallel-suites').replace(PUBLISHED, IMAGE))
+    const recipe = readRecipe(root, 'docker-parallel-suites')
+    expect(parseYaml(recipe).services['basic-admin-mock']?.image === IMAGE, `the docker-parallel-suites recipe's mock should run the image ${IMAGE}`)
+    writeFileSync(file, recipe)
     const project = `${prefix}-parallel`
     made.composeProjects.add(project)
     const base = [...compose.slice(1), '-p', project, '-f', file]
@@ -246,7 +277,8 @@ try {
   if (error.details) process.stdout.write(`${error.details.trim()}\n`)
   if (!(error instanceof CheckError)) process.stdout.write(`${error.stack}\n`)
 } finally {
-  const leftovers = await cleanUp(compose)
+  const { leftovers, images } = await cleanUp(compose)
+  if (images.length > 0) log(`removed ${images.length} dangling image(s) its builds left (the legacy builder's stages): ${images.join(', ')}`)
   if (leftovers.length > 0) log(`could not remove: ${leftovers.join(', ')}`)
   process.exitCode = failed || leftovers.length > 0 ? 1 : 0
 }

@@ -12,9 +12,9 @@ export class CheckError extends Error {
 }
 
 /** Runs a command to its end, or to `timeoutMs` (then killed, code null). Resolves { code, stdout, stderr }. */
-export function run (command, args, { timeoutMs = 60_000, env, input } = {}) {
+export function run (command, args, { timeoutMs = 60_000, env, input, cwd } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', chunk => { stdout += chunk })
@@ -70,9 +70,47 @@ export function waitForHealthy (name, { since, limitMs }) {
   })
 }
 
-/** What the check made: containers, volumes and compose projects, removed by cleanUp() whatever happened. */
-export const made = { containers: new Set(), volumes: new Set(), composeProjects: new Set() }
+/**
+ * What the check made: containers, volumes and compose projects, removed by cleanUp() whatever happened; and the
+ * images and containers of its builds (the legacy builder's output names each), of which cleanUp() removes the
+ * images left dangling (each multi-stage build leaves its build and deps stages as untagged images, 2 GB) that were
+ * not dangling before the check, and any container a failed step left.
+ */
+export const made = { containers: new Set(), volumes: new Set(), composeProjects: new Set(), builtImages: new Set(), buildContainers: new Set() }
 
+const dangling = () => {
+  const listed = spawnSync('docker', ['images', '--filter', 'dangling=true', '--quiet', '--no-trunc'], { encoding: 'utf8' })
+  return new Set(listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : [])
+}
+// Read as the check starts: what was dangling then is not the check's to remove.
+const danglingBefore = dangling()
+
+/** Notes what a `docker build` made, from its output: `---> <image>` after each step, `---> Running in <container>`. */
+export function recordBuild (output) {
+  for (const [, id] of output.matchAll(/^ ---> ([0-9a-f]{12})$/gm)) made.builtImages.add(id)
+  for (const [, id] of output.matchAll(/^ ---> Running in ([0-9a-f]{12})$/gm)) made.buildContainers.add(id)
+}
+
+/** The images its builds made that are dangling now and were not before, removed; resolves their short ids. */
+async function removeBuildLeftovers (leftovers) {
+  for (const id of made.buildContainers) {
+    const removed = await run('docker', ['rm', '--force', id], { timeoutMs: 60_000 })
+    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) leftovers.push(`build container ${id}`)
+  }
+  const removed = []
+  for (const id of dangling()) {
+    const short = id.replace(/^sha256:/, '').slice(0, 12)
+    if (danglingBefore.has(id) || !made.builtImages.has(short)) continue
+    // Without --force: an image a container still uses stays, and is reported. Deleting a stage's layers (hundreds
+    // of MB of small files) took over 2 minutes on a loaded machine.
+    const rmi = await run('docker', ['rmi', id], { timeoutMs: 15 * 60_000 })
+    if (rmi.code === 0 || /No such image/i.test(rmi.stderr)) removed.push(short)
+    else leftovers.push(`image ${short} (${rmi.code === null ? 'docker rmi did not finish within 15 minutes' : rmi.stderr.trim().split('\n')[0]})`)
+  }
+  return removed
+}
+
+/** Removes what the check made; resolves { leftovers: what it could not remove, images: the build images removed }. */
 export async function cleanUp (compose) {
   const leftovers = []
   for (const project of made.composeProjects) {
@@ -87,5 +125,6 @@ export async function cleanUp (compose) {
     const removed = await run('docker', ['volume', 'rm', volume], { timeoutMs: 60_000 })
     if (removed.code !== 0 && !/no such volume/i.test(removed.stderr)) leftovers.push(`volume ${volume}`)
   }
-  return leftovers
+  const images = await removeBuildLeftovers(leftovers)
+  return { leftovers, images }
 }

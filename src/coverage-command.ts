@@ -2,7 +2,7 @@
 // and fails (exit 1, the reason on stderr) when --require or --min is not met. See docs/coverage.md.
 import { parseArgs } from 'node:util'
 import { FORMATS, formatCoverage, RequirementError, unmet, type Format } from './coverage-report.js'
-import type { CoverageReport } from './operations/coverage.js'
+import { ALL_NAMESPACES, type CoverageReport } from './operations/coverage.js'
 import { namespaceNameProblem } from './domain/namespace.js'
 
 export const COVERAGE_USAGE = `Usage: basic-admin-mock coverage --url URL [options]
@@ -16,7 +16,9 @@ Options:
   --require CASES           comma-separated cases that must have been exercised: operation:status
                             (e.g. updateApiKey:404) or operation:status:rule (updateApiKey:401:missing-credentials)
   --min PERCENT             the least share of all cases that must have been exercised
-  --namespace NAME          the open namespace to read; default: the default one
+  --namespace NAMES         the open namespace to read, or several comma-separated (their counts summed);
+                            default: the default one. The flag may be repeated
+  --all-namespaces          every open namespace, the default one included, summed (parallel suites)
   --admin-token TOKEN       the control plane's token; default: ADMIN_TOKEN from the environment
 `
 
@@ -31,7 +33,8 @@ const OPTIONS = {
   format: { type: 'string' },
   require: { type: 'string', multiple: true },
   min: { type: 'string' },
-  namespace: { type: 'string' },
+  namespace: { type: 'string', multiple: true },
+  'all-namespaces': { type: 'boolean' },
   'admin-token': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -83,6 +86,18 @@ async function fetchReport (url: string, token: string, namespace: string | unde
   return JSON.parse(body) as CoverageReport
 }
 
+/** What ?namespace= gets: the names given (checked here, so a typo costs no request), * for all, or none. */
+function namespacesOf (given: string[] | undefined, all: boolean): string | undefined {
+  if (all && given !== undefined) throw new CoverageError('--namespace and --all-namespaces exclude each other: --all-namespaces already reads every open namespace')
+  if (all) return ALL_NAMESPACES
+  if (given === undefined) return undefined
+  const names = given.flatMap(list => list.split(','))
+  for (const name of names) {
+    if (namespaceNameProblem(name) !== undefined) throw new CoverageError(`--namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got ${JSON.stringify(name)})${name === ALL_NAMESPACES ? '; --all-namespaces reads every open namespace' : ''}`)
+  }
+  return names.join(',')
+}
+
 /** Runs the command; output goes to `out`. Throws a CoverageError with the line to print on failure. */
 export async function coverageCommand (argv: string[], env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
   const values = options(argv)
@@ -93,12 +108,12 @@ export async function coverageCommand (argv: string[], env: NodeJS.ProcessEnv, o
   if (!FORMATS.includes(format)) throw new CoverageError(`--format must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(values.format)})`)
   const min = values.min === undefined ? undefined : Number(values.min)
   if (min !== undefined && (values.min!.trim() === '' || !Number.isFinite(min) || min < 0 || min > 100)) throw new CoverageError(`--min must be a percentage from 0 to 100 (got ${JSON.stringify(values.min)})`)
-  if (values.namespace !== undefined && namespaceNameProblem(values.namespace) !== undefined) throw new CoverageError(`--namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got ${JSON.stringify(values.namespace)})`)
+  const namespaces = namespacesOf(values.namespace, values['all-namespaces'] === true)
   const required = (values.require ?? []).flatMap(list => list.split(',')).map(id => id.trim()).filter(id => id !== '')
   const token = values['admin-token'] ?? env.ADMIN_TOKEN
   if (token === undefined || token === '') throw new CoverageError('coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token')
 
-  const report = await fetchReport(url, token, values.namespace)
+  const report = await fetchReport(url, token, namespaces)
   let problems: string[]
   try {
     problems = unmet(report, required, min)

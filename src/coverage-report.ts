@@ -21,12 +21,18 @@ function casesOf (report: CoverageReport): Case[] {
     : rules.map(rule => ({ operation, method, path, status, rule: rule.rule, count: rule.count, id: `${operation}:${status}:${rule.rule}` }))))
 }
 
+/** "namespace default", or "namespaces default, suite-a" for a report that sums several. */
+const namespaces = (report: CoverageReport, name = (n: string): string => n): string => {
+  const names = report.namespace.split(',')
+  return `${names.length === 1 ? 'namespace' : 'namespaces'} ${names.map(name).join(', ')}`
+}
+const capitalised = (text: string): string => text[0]!.toUpperCase() + text.slice(1)
 const headline = (report: CoverageReport): string => `${report.covered} of ${report.total} cases (${report.percent}%)`
 const others = (report: CoverageReport): string[] =>
   report.other.map(o => `${o.operation} ${o.status}${o.rule === null ? '' : ` ${o.rule}`}: ${o.count}`)
 
 function text (report: CoverageReport): string {
-  const lines = [`Contract coverage: ${headline(report)}, namespace ${report.namespace}, since ${report.since}`]
+  const lines = [`Contract coverage: ${headline(report)}, ${namespaces(report)}, since ${report.since}`]
   let operation: string | undefined
   for (const c of casesOf(report)) {
     if (c.operation !== operation) lines.push('', `${c.operation}  ${c.method} ${c.path}`)
@@ -41,7 +47,7 @@ function markdown (report: CoverageReport): string {
   const lines = [
     `### Contract coverage: ${headline(report)}`,
     '',
-    `Namespace \`${report.namespace}\`, counted since ${report.since}. ${report.missing.length === 0 ? 'Every case was exercised.' : `${report.missing.length} never exercised (❌).`}`,
+    `${capitalised(namespaces(report, n => `\`${n}\``))}, counted since ${report.since}. ${report.missing.length === 0 ? 'Every case was exercised.' : `${report.missing.length} never exercised (❌).`}`,
     '',
     '| Operation | Status | Rule | Answers |',
     '| --- | --- | --- | ---: |'
@@ -57,7 +63,7 @@ function markdown (report: CoverageReport): string {
 }
 
 function junitXml (report: CoverageReport): string {
-  const builder = junit().newBuilder().name(`basic-admin-mock contract coverage (namespace ${report.namespace})`)
+  const builder = junit().newBuilder().name(`basic-admin-mock contract coverage (${namespaces(report)})`)
   for (const operation of report.operations) {
     const suite = builder.testSuite().name(`${operation.operation} ${operation.method} ${operation.path}`)
     for (const c of casesOf({ ...report, operations: [operation] })) {

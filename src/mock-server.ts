@@ -10,7 +10,7 @@ import { faultRuleProblem, FaultRuleSchema, type FaultRule, type StoredFault } f
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from './domain/namespace.js'
 import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
 import type { Outcome, Refusal } from './domain/refusal.js'
-import { coverageReport, type CoverageReport } from './operations/coverage.js'
+import { coverageOf, type CoverageReport } from './operations/coverage.js'
 import { createKeyNow, type CreatedKey } from './operations/create-key.js'
 import { countRequests, findRequests, type Home, type JournalEntry, type RequestFilter } from './operations/requests.js'
 import { resetToSeed } from './operations/seed.js'
@@ -70,6 +70,11 @@ export interface MockFaults {
   clear: (namespace?: string) => void
 }
 
+export interface CoverageOptions {
+  /** An open namespace, several (summed), or '*' for every open one; default: the default namespace. */
+  namespace?: string | readonly string[]
+}
+
 export interface MockServer {
   /** e.g. http://127.0.0.1:41234, no trailing slash */
   url: string
@@ -93,8 +98,11 @@ export interface MockServer {
   requests: (filter?: RequestFilter) => JournalEntry[]
   /** How many answered requests match (GET /__admin/requests/count). */
   count: (filter?: RequestFilter) => number
-  /** What the requests since the start or the last reset exercised of the contract (GET /__admin/coverage). */
-  coverage: () => CoverageReport
+  /**
+   * What the requests since the start or the last reset exercised of the contract (GET /__admin/coverage): the
+   * default namespace's, or `{ namespace }`'s: an open namespace, several (an array or 'a,b', summed), or '*' for all.
+   */
+  coverage: (options?: CoverageOptions) => CoverageReport
 }
 
 const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit']
@@ -119,6 +127,22 @@ const typeError = (refusal: Refusal): TypeError => new TypeError(refusal.kind ==
 function valueOr<T> (outcome: Outcome<T>): T {
   if (!outcome.ok) throw typeError(outcome.refusal)
   return outcome.value
+}
+
+/** coverage()'s arguments as ?namespace= takes them; anything else is refused, never read as the default namespace. */
+function coverageNamespaces (args: unknown[]): string | undefined {
+  if (args.length > 1) throw new TypeError(`coverage takes one argument, { namespace } (got ${args.length})`)
+  const [options] = args
+  if (options === undefined) return undefined
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`coverage takes { namespace }, e.g. coverage({ namespace: ${JSON.stringify(typeof options === 'string' ? options : 'suite-a')} }) (got ${JSON.stringify(options) ?? String(options)})`)
+  }
+  const unknown = Object.keys(options).find(name => name !== 'namespace')
+  if (unknown !== undefined) throw new TypeError(`coverage: unknown option ${JSON.stringify(unknown)} (known: namespace)`)
+  const { namespace } = options as CoverageOptions
+  if (namespace === undefined || typeof namespace === 'string') return namespace
+  if (Array.isArray(namespace) && namespace.every(name => typeof name === 'string')) return namespace.join(',')
+  throw new TypeError(`namespace must be a namespace name, a list of them, or * (got ${JSON.stringify(namespace)})`)
 }
 
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
@@ -211,6 +235,6 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     // Copies: the caller may change what it gets without changing the journal.
     requests: (filter = {}) => structuredClone(valueOr(findRequests(home(), filter, OPERATION_IDS))),
     count: (filter = {}) => valueOr(countRequests(home(), filter, OPERATION_IDS)),
-    coverage: () => coverageReport(app.world, DEFAULT_NAMESPACE, CONTRACT_OPERATIONS)
+    coverage: (...args: unknown[]) => valueOr(coverageOf(home(), coverageNamespaces(args), () => app.namespaces.list(), CONTRACT_OPERATIONS))
   }
 }

@@ -64,7 +64,8 @@ t.test('a plausible client id is echoed and names every log line of its request'
 })
 
 t.test('an implausible client id is replaced by a fresh UUID, on the answer and in the log', async t => {
-  const { app, lines, text } = await logged(t, { LOG_LEVEL: 'info' })
+  // debug: /health's request line is logged at debug.
+  const { app, lines, text } = await logged(t, { LOG_LEVEL: 'debug' })
   const insane = [
     'a'.repeat(129),
     'has space',
@@ -151,6 +152,23 @@ t.test('LOG_LEVEL=info logs each request once, as it is answered, with its id, m
   t.same(own.map(line => line.msg), ['not found', 'request completed'], 'a 404 logs why, then the request line')
   t.match(own[0], { level: 30, reason: 'the calling key belongs to another project' })
   t.match(own[1], { level: 30, method: 'PATCH', url: '/project/proj_two/key/key_two_read', statusCode: 404, responseTime: Number })
+})
+
+t.test('health checks (GET /health and /ready, which Docker and compose send every few seconds) log at debug, not info', async t => {
+  const quiet = await logged(t, { LOG_LEVEL: 'info' })
+  for (const request of [{ url: '/health' }, { url: '/ready' }, { method: 'HEAD' as const, url: '/health' }, { url: '/health' }]) {
+    t.equal((await quiet.app.inject(request)).statusCode, 200, `${request.method ?? 'GET'} ${request.url}`)
+  }
+  const requestLines = (): Line[] => quiet.lines().filter(line => line.reqId !== undefined)
+  t.strictSame(requestLines(), [], 'no request line at info')
+  const ok = await patchKey(quiet.app, 'proj_one', 'key_read', { label: 'x' }, bearer(SECRETS.key_admin))
+  t.strictSame(requestLines().map(line => [line.reqId, line.msg]), [[requestId(ok), 'request completed']], 'while every other request logs its line')
+
+  const verbose = await logged(t, { LOG_LEVEL: 'debug' })
+  const health = await verbose.app.inject('/health')
+  const own = verbose.lines().filter(line => line.reqId === requestId(health))
+  t.match(own, [{ level: 20, msg: 'incoming request' }, { level: 20, msg: 'request completed', method: 'GET', url: '/health', statusCode: 200, responseTime: Number }], 'both lines at debug')
+  t.equal(own.length, 2)
 })
 
 t.test('LOG_LEVEL=warn logs no request lines, but still the faults', async t => {

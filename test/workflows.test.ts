@@ -23,14 +23,49 @@ function validate (file: string): Promise<{ code: number, out: string }> {
   })
 }
 
-t.test('every workflow, and the README\'s GitHub Actions recipe, pass action-validator', async t => {
+/** The documentation's GitHub Actions recipes: the YAML ones that are a workflow. */
+const workflowRecipes = [...readRecipes(packageRoot).values()].filter(recipe => recipe.lang === 'yaml' && /^jobs:/m.test(recipe.text))
+
+t.test('every workflow, and each GitHub Actions recipe of the documentation, pass action-validator', async t => {
   t.ok(workflows.includes('release.yml'), 'the release workflow is there')
-  const recipe = join(t.testdir(), 'contract-tests.yml')
-  writeFileSync(recipe, readRecipe(packageRoot, 'docker-github-services'))
-  for (const file of [...workflows.map(name => join(packageRoot, '.github', 'workflows', name)), recipe]) {
+  t.strictSame(workflowRecipes.map(recipe => recipe.name).sort(), ['docker-github-actions', 'github-actions'], 'the recipes: the installed package, and the image')
+  const dir = t.testdir()
+  const recipes = workflowRecipes.map(recipe => {
+    const file = join(dir, `${recipe.name}.yml`)
+    writeFileSync(file, recipe.text)
+    return file
+  })
+  for (const file of [...workflows.map(name => join(packageRoot, '.github', 'workflows', name)), ...recipes]) {
     const result = await validate(file)
     t.equal(result.code, 0, `${file} is a valid workflow`, { out: result.out })
   }
+})
+
+interface Step { uses?: string, with?: Record<string, unknown> }
+
+t.test('the workflows and the recipes agree: one version of each action, and the Dockerfile\'s Node wherever Node is set up', async t => {
+  const dockerMajor = Number(/^FROM node:(\d+)-bookworm-slim$/m.exec(read('Dockerfile'))?.[1])
+  const documents = [
+    ...workflows.map(name => ({ where: `.github/workflows/${name}`, text: read(join('.github', 'workflows', name)) })),
+    ...workflowRecipes.map(recipe => ({ where: `${recipe.file} (recipe ${recipe.name})`, text: recipe.text }))
+  ]
+  const versions = new Map<string, string[]>()
+  const nodes: string[] = []
+  for (const { where, text } of documents) {
+    const jobs = Object.values((parse(text) as { jobs: Record<string, { steps: Step[] }> }).jobs)
+    for (const step of jobs.flatMap(job => job.steps)) {
+      if (step.uses === undefined) continue
+      const [action, version] = step.uses.split('@') as [string, string]
+      versions.set(action, [...(versions.get(action) ?? []), `${version} in ${where}`])
+      if (action === 'actions/setup-node') nodes.push(`${String(step.with?.['node-version'])} in ${where}`)
+    }
+  }
+  t.ok((versions.get('actions/checkout') ?? []).length >= 4, 'checkout is used by the release and by both recipes')
+  for (const [action, seen] of versions) {
+    t.equal(new Set(seen.map(s => s.split(' ')[0])).size, 1, `${action}: one version everywhere`, { seen })
+  }
+  t.ok(nodes.length >= 3, 'setup-node is used by the release and the recipes')
+  t.strictSame(nodes.filter(node => node.split(' ')[0] !== String(dockerMajor)), [], `every setup-node sets up Node ${dockerMajor}, the Dockerfile's`)
 })
 
 t.test('action-validator rejects a workflow with a misspelt key, naming it', async t => {
@@ -59,7 +94,23 @@ t.test('a version tag releases, after the suite on each supported Node line and 
 
   t.ok(owner, `package.json's repository is https://github.com/<owner>/basic-admin-mock (${repository})`)
   t.match(read('Dockerfile'), `org.opencontainers.image.source="${repository}"`, 'the image label names the same repository')
-  const images = [...readRecipes(packageRoot).values()].flatMap(recipe => [...recipe.text.matchAll(/ghcr\.io\/([^/\s]+)\/basic-admin-mock/g)].map(match => match[1]))
-  t.ok(images.length >= 2, 'the docker-run and services recipes name the published image')
-  t.same(new Set(images), new Set([owner]), 'every recipe names the image of package.json\'s repository owner')
+})
+
+t.test('until a release publishes the image, every Docker recipe builds it from the clone under one name, and the documents say what changes once published', async t => {
+  const recipes = [...readRecipes(packageRoot).values()]
+  t.strictSame(recipes.filter(recipe => /ghcr\.io/.test(recipe.text)).map(recipe => recipe.name), [], 'no recipe pulls an image that is not published')
+  const build = readRecipe(packageRoot, 'docker-build')
+  t.equal(build, 'docker build -t basic-admin-mock .\n', "the README's docker build, in the clone")
+  t.match(readRecipe(packageRoot, 'docker-run'), / basic-admin-mock\n$/, 'docker run runs that image')
+  t.match(parse(readRecipe(packageRoot, 'docker-compose')).services['basic-admin-mock'], { build: '.', image: 'basic-admin-mock' }, 'compose builds it under that name')
+  t.equal(parse(readRecipe(packageRoot, 'docker-parallel-suites')).services['basic-admin-mock'].image, 'basic-admin-mock', 'the parallel suites run it')
+  const ci = Object.values((parse(readRecipe(packageRoot, 'docker-github-actions')) as { jobs: Record<string, { steps: Array<Step & { run?: string }> }> }).jobs)[0]!
+  const checkout = ci.steps.find(step => step.with?.repository !== undefined)
+  t.match(checkout, { uses: /^actions\/checkout@/, with: { repository: `${owner}/basic-admin-mock`, path: 'basic-admin-mock' } }, "the CI job checks out package.json's repository")
+  t.ok(ci.steps.some(step => step.run === 'docker build -t basic-admin-mock basic-admin-mock'), 'and builds that image from it')
+  // Once published: the name the release pushes, with package.json's owner, wherever the documents name it.
+  const published = ['README.md', ...readdirSync(join(packageRoot, 'docs')).map(name => join('docs', name))]
+    .flatMap(file => [...read(file).matchAll(/ghcr\.io\/([^/\s`]+)\/basic-admin-mock/g)].map(match => `${match[1]} in ${file}`))
+  t.ok(published.some(name => name.endsWith('README.md')), 'the README says what the published image will be')
+  t.strictSame(published.filter(name => !name.startsWith(`${owner} `) && !name.startsWith('<owner> ')), [], `each names package.json's owner, ${owner}`)
 })

@@ -1,6 +1,7 @@
-// What a request logs: one line at info, on its answer; the arrival line at debug. Fields are flat (method, url,
-// statusCode, responseTime): pino writes strings and numbers directly but runs a generic stringify on nested
-// objects, which cost more than the rest of the line. No header is ever logged, and the URL is blanked first.
+// What a request logs: one line at info, on its answer (at debug for a passing health check); the arrival line at
+// debug. Fields are flat (method, url, statusCode, responseTime): pino writes strings and numbers directly but runs a
+// generic stringify on nested objects, which cost more than the rest of the line. No header is ever logged, and the
+// URL is blanked first.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Redactor } from '../domain/redact.js'
 
@@ -17,7 +18,10 @@ export class OneLinePerRequest extends LogController {
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error !== null && error !== undefined) return super.requestCompleted(error, request, reply)
     if (!this.isLogDisabled(request)) {
-      reply.log.info({ method: request.method, url: this.redact.url(request.url), statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed')
+      const line = { method: request.method, url: this.redact.url(request.url), statusCode: reply.statusCode, responseTime: reply.elapsedTime }
+      // A health check that passes says nothing new: Docker's HEALTHCHECK and compose's send one every few seconds.
+      if ((request.routeOptions.config as { healthCheck?: boolean } | undefined)?.healthCheck === true && reply.statusCode < 400) reply.log.debug(line, 'request completed')
+      else reply.log.info(line, 'request completed')
     }
   }
 }

@@ -1,8 +1,11 @@
 // Contract coverage (docs/coverage.md): the cases the contract gives each operation (every listed status, and for
 // 400, 401 and 404 every rule that can answer it) against what the world's requests exercised. The operations and
 // their statuses and bodies come from the contract, given by the front door; the rule names are the server's own.
+import { DEFAULT_NAMESPACE } from '../domain/namespace.js'
+import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import type { CoverageCount } from '../stores/coverage.js'
 import type { World } from '../world.js'
+import { readWorld, type Home } from './requests.js'
 
 /** An operation as the contract states it. */
 export interface ContractOperation {
@@ -75,8 +78,9 @@ export function rulesFor (operation: ContractOperation, status: number): string[
 }
 
 export interface CoverageReport {
+  /** The namespace it reads; several, comma-separated, when it sums theirs (as ?namespace= takes them). */
   namespace: string
-  /** When counting began: the server's start, the last reset or the last DELETE /__admin/coverage. */
+  /** When counting began: the server's start, the last reset or the last DELETE /__admin/coverage; the earliest of several. */
   since: string
   /** Cases: each status that is not a refusal, and each rule of each refusal status. */
   total: number
@@ -97,7 +101,20 @@ export interface CoverageReport {
 
 /** The world's counts measured against the contract's cases. */
 export function coverageReport (world: World, namespace: string, operations: readonly ContractOperation[]): CoverageReport {
-  const counts = world.coverage.counts()
+  return combinedReport([{ name: namespace, world }], operations)
+}
+
+/** The counts of several worlds, summed, against the contract's cases: named by their names, comma-separated. */
+function combinedReport (worlds: ReadonlyArray<{ name: string, world: World }>, operations: readonly ContractOperation[]): CoverageReport {
+  const summed = new Map<string, CoverageCount>()
+  for (const { world } of worlds) {
+    for (const c of world.coverage.counts()) {
+      const id = `${c.operation} ${c.status} ${c.rule ?? ''}`
+      const known = summed.get(id)
+      summed.set(id, known === undefined ? { ...c } : { ...known, count: known.count + c.count })
+    }
+  }
+  const counts = [...summed.values()]
   const key = (operation: string, status: number, rule: string | null): string => `${operation} ${status} ${rule ?? ''}`
   const byCase = new Map(counts.map(c => [key(c.operation, c.status, c.rule), c.count]))
   const statusCount = (operation: string, status: number): number =>
@@ -129,8 +146,9 @@ export function coverageReport (world: World, namespace: string, operations: rea
   }))
   const covered = total - missing.length
   return {
-    namespace,
-    since: world.coverage.since(),
+    namespace: worlds.map(w => w.name).join(','),
+    // ISO instants of one format sort as text.
+    since: worlds.map(w => w.world.coverage.since()).sort()[0]!,
     total,
     covered,
     percent: total === 0 ? 100 : Math.floor((covered / total) * 1000) / 10,
@@ -143,4 +161,31 @@ export function coverageReport (world: World, namespace: string, operations: rea
 /** Counting starts again. */
 export function clearCoverage (world: World): void {
   world.coverage.clear(new Date().toISOString())
+}
+
+/** What ?namespace= (and --all-namespaces) names for the report over every open namespace. */
+export const ALL_NAMESPACES = '*'
+
+/**
+ * The report of the namespaces `namespaces` names: none, the asker's own; one name, or several comma-separated
+ * (summed); or * for every open namespace, the default one first, then by name. Each must be open: a query never opens one.
+ */
+export function coverageOf (home: Home, namespaces: string | undefined, open: () => Array<{ name: string, world: World }>, operations: readonly ContractOperation[]): Outcome<CoverageReport> {
+  if (namespaces === undefined) return done(coverageReport(home.world, home.namespace, operations))
+  if (namespaces === ALL_NAMESPACES) {
+    // By name, whichever suite opened its namespace first: the same suites name the same report.
+    const all = open().sort((a, b) => a.name === DEFAULT_NAMESPACE ? -1 : b.name === DEFAULT_NAMESPACE ? 1 : a.name < b.name ? -1 : 1)
+    return done(combinedReport(all, operations))
+  }
+  const names = [...new Set(namespaces.split(','))]
+  if (names.includes(ALL_NAMESPACES)) {
+    return refused(badInput('filter:namespace', 'namespace', `must be ${ALL_NAMESPACES} alone (every open namespace) or names of open namespaces (got ${JSON.stringify(namespaces)})`))
+  }
+  const worlds: Array<{ name: string, world: World }> = []
+  for (const name of names) {
+    const world = readWorld(home, name)
+    if (!world.ok) return world
+    worlds.push({ name, world: world.value })
+  }
+  return done(combinedReport(worlds, operations))
 }

@@ -6,9 +6,11 @@ const StatusSchema = Type.Object({ status: Type.Literal('ok') })
 /** Liveness and readiness, outside the contract and unauthenticated. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const schema = { hide: true, response: { 200: StatusSchema } }
-  app.get('/health', { schema }, async () => ({ status: 'ok' as const }))
+  // Logged at debug when they pass (src/http/log.ts).
+  const config = { healthCheck: true }
+  app.get('/health', { schema, config }, async () => ({ status: 'ok' as const }))
   // The world is migrated and seeded before the server listens, so a readable database means ready.
-  app.get('/ready', { schema }, async (request) => {
+  app.get('/ready', { schema, config }, async (request) => {
     request.world.ping()
     return { status: 'ok' as const }
   })

@@ -3,7 +3,8 @@
 // Docker check. A recipe that stops working fails here.
 import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -22,7 +23,7 @@ const START_TIMEOUT_MS = patience(1_500)
 // The README's recipes and those it sends readers to in docs/recipes.md, as one series.
 const README = [...recipesOf('README.md'), ...recipesOf('docs/recipes.md')]
 // Every recipe of these is run below, or by the Docker check (docker-*): a new one without a runner fails here.
-const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'parallel-suites', 'unhappy-paths', 'tap', 'vitest', 'github-actions']
+const RUN_HERE = ['try-it', 'install', 'fixture', 'in-process', 'parallel-suites', 'unhappy-paths', 'tap', 'vitest', 'node-test', 'github-actions']
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string, version: string }
 
 type Tap = { teardown: (fn: () => unknown) => void }
@@ -65,6 +66,23 @@ async function stopped (url: string): Promise<void> {
     await new Promise(resolve => setTimeout(resolve, 100))
   }
   throw new Error(`${url} still answers`)
+}
+
+/** The live processes of a process group (zombies are gone), once they stay so for a moment or patience runs out. */
+async function leftIn (group: number): Promise<string[]> {
+  const live = (): string[] => readdirSync('/proc').filter(pid => /^\d+$/.test(pid)).flatMap(pid => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after its last ')'.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return Number(pgrp) === group && state !== 'Z' ? [`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`] : []
+    } catch {
+      return [] // gone while read
+    }
+  })
+  const deadline = Date.now() + patience(3_000)
+  while (live().length > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
+  return live()
 }
 
 /** A code recipe's first line names its file and the command that runs it: `// test/x.test.mjs (run: npx tap)`. */
@@ -199,15 +217,25 @@ t.test('the README\'s recipes, pasted into a fresh project beside a clone', asyn
     t.match(result.stdout, /Tests\s+1 passed \(1\)/)
   })
 
-  await t.test('github-actions: the start step waits for /ready, the tests step reaches the server; a bad start fails the step with the server\'s own error', async t => {
+  await t.test('node-test: test/keys.test.mjs passes under node --test, with nothing installed but the package', async t => {
+    const block = recipe(README, 'node-test')
+    const result = timed('node:test', await runFileRecipe(t, block, project))
+    t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
+    // The tap reporter where stdout is no terminal (Node 20 and 22), the spec reporter (Node 23 on): both count.
+    t.match(result.stdout, /^(# |ℹ )tests 1$/m)
+    t.match(result.stdout, /^(# |ℹ )pass 1$/m)
+    t.match(result.stdout, /^(# |ℹ )fail 0$/m)
+  })
+
+  await t.test('github-actions: the start step waits for its own server\'s /ready, the tests step reaches it, the stop step leaves nothing running; a bad start or a taken port fails the step with the server\'s own error', async t => {
     const block = recipe(README, 'github-actions')
-    const workflow = parse(block.code) as { jobs: Record<string, { env: Record<string, string | number>, steps: Array<{ name?: string, run?: string, shell?: string, env?: Record<string, string | number>, uses?: string }> }> }
+    const workflow = parse(block.code) as { jobs: Record<string, { env: Record<string, string | number>, steps: Array<{ name?: string, run?: string, shell?: string, env?: Record<string, string | number>, uses?: string, if?: string }> }> }
     const job = Object.values(workflow.jobs)[0]!
     const start = job.steps.find(step => step.name === 'Start basic-admin-mock')!
     t.equal(start.shell, 'bash', 'shell: bash, which GitHub runs as bash -eo pipefail, as here')
     // actions/checkout and setup-node are this folder and this Node; npm ci needs the registry, and its result
     // is what the install recipe made.
-    t.strictSame(job.steps.filter(step => step.run !== undefined).map(step => step.run!.split('\n')[0]), ['npm ci', 'npx basic-admin-mock serve > mock.log 2>&1 &', 'npm test'])
+    t.strictSame(job.steps.filter(step => step.run !== undefined).map(step => step.run!.split('\n')[0]), ['npm ci', 'node_modules/.bin/basic-admin-mock serve > mock.log 2>&1 &', 'npm test', 'kill "$(cat mock.pid)"'])
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     // A free port instead of 3003, which another program on this machine may hold.
@@ -227,8 +255,13 @@ process.exit(reset.status === 200 && patched.status === 200 ? 0 : 1)
     const result = await run('npm', ['test'], project, { env: consumerEnv(env(tests)) })
     t.equal(result.code, 0, 'exits 0', { stdout: result.stdout, stderr: result.stderr })
     t.match(result.stdout, 'reset 200 {"created":4} patch 200 {"key":{"id":"key_ci","label":"From CI"')
-    // The runner would end the job here; the server the step started goes with the step's process group.
-    process.kill(-up.group, 'SIGTERM')
+    // The recipe's own stop, in a shell of its own as each step is: the server must be gone, not only the first
+    // process the start step made (npx's shell, once, which left node serving).
+    const stop = job.steps.find(step => step.name === 'Stop basic-admin-mock')
+    t.match(stop, { if: 'always()' }, 'a last step stops the server, whatever happened before')
+    const stopping = await bash(t, stop!.run!, project, env(stop!))
+    t.strictSame({ code: stopping.code, stderr: stopping.stderr }, { code: 0, stderr: '' }, 'the stop step succeeds')
+    t.strictSame(await leftIn(up.group), [], 'no process of the start step is left')
     await stopped(url)
 
     // The issue's case: a missing fixture. The step must fail in bounded time, printing the server's own line.
@@ -238,6 +271,15 @@ process.exit(reset.status === 200 && patched.status === 200 ? 0 : 1)
     t.ok(down.ms < 40_000, `within the 30 s the recipe allows (${down.ms} ms)`)
     t.match(down.stderr, 'basic-admin-mock: SEED_FILE test/missing.json cannot be read (ENOENT): set SEED_FILE to a fixture file this user can read, or unset it for the demo data\n')
     t.notMatch(down.stderr, /curl: \(/, 'no curl noise while waiting')
+
+    // Another server on the port (one an earlier run left listening) answers /ready too: ready means this one.
+    const squatter = createHttpServer((req, res) => res.end('{"status":"ok"}'))
+    await new Promise<void>(resolve => squatter.listen(0, '127.0.0.1', resolve))
+    t.teardown(() => { squatter.close() })
+    const taken = (squatter.address() as { port: number }).port
+    const clash = await bash(t, start.run!, project, env(start, { PORT: String(taken), BASIC_API_URL: `http://127.0.0.1:${taken}` }))
+    t.equal(clash.code, 1, 'the step fails rather than take the other server for this one')
+    t.match(clash.stderr, `basic-admin-mock: PORT ${taken} on HOST 127.0.0.1 is already in use (EADDRINUSE)`)
   })
 
   t.comment(`timings: ${timings.join('; ')}`)

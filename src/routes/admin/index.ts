@@ -11,8 +11,8 @@ import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
 import { enterNamespace, namespaceRefusal } from '../../http/namespace.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
-import { clearCoverage, coverageReport } from '../../operations/coverage.js'
-import { countRequestsSliced, FILTERS, findRequestsPage, readWorld, type Home, type Paging, type RequestFilter } from '../../operations/requests.js'
+import { clearCoverage, coverageOf, coverageReport } from '../../operations/coverage.js'
+import { countRequestsSliced, FILTERS, findRequestsPage, type Home, type Paging, type RequestFilter } from '../../operations/requests.js'
 import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
@@ -132,11 +132,10 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     return { faults: request.world.faults.list() }
   })
 
-  // ?namespace= reads another open namespace's report, as the requests' filter of that name does.
+  // ?namespace= reads another open namespace's report, as the requests' filter of that name does; a,b or * sums several.
   const coverageQuery = Type.Object({ namespace: Type.Optional(Type.String()) }, { additionalProperties: false })
   app.get('/coverage', { config, schema: { ...schema, querystring: coverageQuery } }, async (request) => {
-    const world = valueOf(readWorld(home(request), (request.query as { namespace?: string }).namespace))
-    return coverageReport(world, world.name, CONTRACT_OPERATIONS)
+    return valueOf(coverageOf(home(request), (request.query as { namespace?: string }).namespace, () => app.namespaces.list(), CONTRACT_OPERATIONS))
   })
 
   app.delete('/coverage', { config, schema }, async (request) => {
