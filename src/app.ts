@@ -10,7 +10,7 @@ import coveragePlugin from './plugins/coverage.js'
 import corsPlugin from './plugins/cors.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
-import faultsPlugin from './plugins/faults.js'
+import faultsPlugin, { preferRefused } from './plugins/faults.js'
 import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
 import requestOrderPlugin from './plugins/request-order.js'
@@ -19,6 +19,7 @@ import swaggerPlugin from './plugins/swagger.js'
 import tokensPlugin from './plugins/tokens.js'
 import worldPlugin from './plugins/world.js'
 import controlPlane from './routes/admin/index.js'
+import controlPlaneOff from './routes/admin/off.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
@@ -98,6 +99,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
       // Faults and Prefer exist only with the control plane.
       await app.register(faultsPlugin)
       await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+    } else {
+      // Without it, Prefer: code= is refused, and /__admin says it is off.
+      await app.register(preferRefused)
+      await app.register(controlPlaneOff)
     }
     await app.register(swaggerPlugin)
     await app.register(healthRoutes)
