@@ -4,6 +4,7 @@ import { acceptStragglers } from './plugins/shutdown.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
 import { demoBanner } from './domain/demo.js'
 import { FixtureError, type Fixture } from './domain/fixture.js'
+import { printable } from './domain/printable.js'
 import { demoKey } from './operations/seed.js'
 import { readSeedFile, seedFileError } from './seed-file.js'
 
@@ -49,7 +50,10 @@ export async function serve (config: Config, fixture: Fixture | undefined = conf
   // Only now: whoever sees the banner and signals at once (a terminal's Ctrl-C, a test) gets the graceful shutdown.
   const key = demoKey(app.world)
   const demo = demoBanner(key.principal, key.exists, url, config.SEED_FILE === undefined)
-  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
+  const controlPlane = config.ADMIN_TOKEN === undefined ? 'control plane: off, ADMIN_TOKEN turns it on' : 'control plane: on at /__admin'
+  const cors = config.CORS_ORIGIN === undefined ? 'CORS: off, CORS_ORIGIN turns it on' : `CORS: on for ${config.CORS_ORIGIN}`
+  // One line, whatever the settings hold (src/domain/printable.ts): a CI log reads it.
+  process.stdout.write(printable(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH}; ${controlPlane}; ${cors})`) + '\n')
   if (demo !== undefined) process.stdout.write(`${demo}\n`)
   return app
 }
