@@ -93,9 +93,16 @@ export default fp(async function faultsPlugin (app) {
     if (action === undefined) return done()
     request.fault = action.id
     if (action.delayMs === 0) return act(request, reply, done, action)
-    setTimeout(() => act(request, reply, done, action), action.delayMs)
+    // A stop does not wait out a delay: the request gets its answer at once (src/plugins/shutdown.ts).
+    const now = (): void => {
+      clearTimeout(timer)
+      cancel()
+      act(request, reply, done, action)
+    }
+    const timer = setTimeout(now, action.delayMs)
+    const cancel = app.whenDraining(now)
   })
-}, { name: 'faults', dependencies: ['world', 'journal', 'coverage'] })
+}, { name: 'faults', dependencies: ['world', 'journal', 'coverage', 'shutdown'] })
 
 /**
  * Without the control plane there are no faults, and a request that asks for one (Prefer: code=) is refused: carried
