@@ -10,7 +10,7 @@ import coveragePlugin from './plugins/coverage.js'
 import corsPlugin from './plugins/cors.js'
 import errorsPlugin from './plugins/errors.js'
 import expectPlugin from './plugins/expect.js'
-import faultsPlugin from './plugins/faults.js'
+import faultsPlugin, { preferRefused } from './plugins/faults.js'
 import hostPlugin from './plugins/host.js'
 import journalPlugin from './plugins/journal.js'
 import jsonBodyPlugin from './plugins/json-body.js'
@@ -21,6 +21,7 @@ import tokensPlugin from './plugins/tokens.js'
 import namespacePlugin from './plugins/namespace.js'
 import worldPlugin from './plugins/world.js'
 import controlPlane from './routes/admin/index.js'
+import controlPlaneOff from './routes/admin/off.js'
 import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
@@ -107,6 +108,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
       // Faults and Prefer exist only with the control plane.
       await app.register(faultsPlugin)
       await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+    } else {
+      // Without it, Prefer: code= is refused, and /__admin says it is off.
+      await app.register(preferRefused)
+      await app.register(controlPlaneOff)
     }
     await app.register(swaggerPlugin)
     await app.register(healthRoutes)

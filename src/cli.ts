@@ -7,6 +7,7 @@ import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, usesDeve
 import { DatabaseOpenError } from './db/database.js'
 import { systemClock } from './domain/clock.js'
 import { SYSTEM } from './domain/credential.js'
+import { printable } from './domain/printable.js'
 import { FixtureError, readFixtureFile } from './domain/fixture.js'
 import type { Refusal } from './domain/refusal.js'
 import { RuleError } from './domain/rules.js'
@@ -73,8 +74,9 @@ async function run (argv: string[]): Promise<void> {
   const config = loadConfig(process.env, values)
   settings = config
   const [command = 'serve', ...rest] = positionals
-  const out = (line: string): boolean => process.stdout.write(line + '\n')
-  const note = (line: string): boolean => process.stderr.write(line + '\n')
+  // Every line says what a user typed or configured (a path, an id): escaped, it stays one line (src/domain/printable.ts).
+  const out = (line: string): boolean => process.stdout.write(printable(line) + '\n')
+  const note = (line: string): boolean => process.stderr.write(printable(line) + '\n')
 
   switch (command) {
     case 'serve':
@@ -115,7 +117,7 @@ async function run (argv: string[]): Promise<void> {
         ? await withWorld(config, world => mintToken(tokenService(settings, world).jwt, input))
         : mintToken(tokenService(settings).jwt, input)
       if (!minted.ok) throw usageError(minted.refusal)
-      if (minted.value.alg === 'HS256' && usesDevelopmentSecret(config)) note(DEVELOPMENT_SECRET_WARNING)
+      if (minted.value.alg === 'HS256' && usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
       const warning = await unknownUser(config, user)
       if (warning !== undefined) note(`basic-admin-mock: ${warning}`)
       out(minted.value.token)
@@ -140,12 +142,18 @@ async function run (argv: string[]): Promise<void> {
 
 const EXPECTED = [UsageError, ConfigError, CoverageError, DatabaseOpenError, FixtureError, MigrationError, RuleError, SigningKeyError]
 
-/** The one line an error is on: expected failures as they are worded, a newer database with its setting, anything else with its stack. */
+/**
+ * The one line an error is on, control characters escaped: expected failures as they are worded, a newer database
+ * with its setting, anything else with its stack (whose frames name only code).
+ */
 function describe (error: unknown): string {
-  if (error instanceof MigrationError && settings !== undefined && error.message.includes('newer than this server knows')) return `DATABASE_PATH ${settings.DATABASE_PATH}: ${error.message}, or set DATABASE_PATH to another file`
-  if (EXPECTED.some(type => error instanceof type)) return (error as Error).message
+  if (error instanceof MigrationError && settings !== undefined && error.message.includes('newer than this server knows')) return printable(`DATABASE_PATH ${settings.DATABASE_PATH}: ${error.message}, or set DATABASE_PATH to another file`)
+  if (EXPECTED.some(type => error instanceof type)) return printable((error as Error).message)
   const code = (error as NodeJS.ErrnoException).code
-  return code !== undefined ? `${code}: ${(error as Error).message}` : (error as Error).stack ?? String(error)
+  if (code !== undefined) return printable(`${code}: ${(error as Error).message}`)
+  const stack = (error as Error).stack ?? ''
+  const frames = stack.indexOf('\n    at ')
+  return printable(String(error)) + (frames === -1 ? '' : stack.slice(frames))
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {

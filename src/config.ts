@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { parseInstant } from './domain/clock.js'
 
 // The well-known development secret: the server warns loudly whenever it is in use.
 export const DEVELOPMENT_JWT_SECRET = 'basic-admin-mock-development-secret-do-not-use-in-production'
@@ -117,14 +118,7 @@ export function shownDefault (setting: keyof Config): string {
 
 /** CLOCK's instant in epoch ms, or undefined when it is not an ISO 8601 instant with a zone. */
 export function clockStart (text: string): number | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text)
-  if (match === null) return undefined
-  // Date.parse rolls 30 February over into March; a calendar day must exist as written.
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  const date = new Date(Date.UTC(year, month - 1, day))
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
-  const ms = Date.parse(text)
-  return Number.isNaN(ms) ? undefined : ms
+  return parseInstant(text)
 }
 
 export const DEVELOPMENT_SECRET_WARNING = [

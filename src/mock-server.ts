@@ -64,9 +64,9 @@ export interface MockNamespace {
 }
 
 export interface MockFaults {
-  /** Adds a fault rule (README "Unhappy paths") to the default namespace, or to `namespace`; returns it with its id. */
+  /** Adds a fault rule (README "Unhappy paths") to the default namespace, or to the open `namespace`; returns it with its id. */
   add: (rule: FaultRule, namespace?: string) => StoredFault
-  /** Clears the rules of the default namespace, or of `namespace`. */
+  /** Clears the rules of the default namespace, or of the open `namespace`. */
   clear: (namespace?: string) => void
 }
 
@@ -199,9 +199,15 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     if (!created.ok) throw created.refusal.kind === 'not-visible' ? new TypeError(`unknown project ${JSON.stringify(projectId)}`) : typeError(created.refusal)
     return created.value
   }
+  // Never opens a namespace, as requests({ namespace }) does not: a misspelt name would hold rules no request meets.
   const faultsOf = (namespace: string | undefined): World['faults'] => {
     if (options.adminToken === undefined) throw new TypeError('faults exist only with the control plane: start the server with adminToken')
-    return worldOf(namespace).faults
+    if (namespace === undefined) return app.world.faults
+    const problem = namespaceNameProblem(namespace)
+    if (problem !== undefined) throw new TypeError(`namespace ${problem}`)
+    const world = app.namespaces.find(namespace)
+    if (world === undefined) throw new TypeError(`namespace ${JSON.stringify(namespace)} is not open: open it with mock.namespace(${JSON.stringify(namespace)}) first`)
+    return world.faults
   }
   // In-process calls come from the default namespace.
   const home = (): Home => ({ world: app.world, namespace: DEFAULT_NAMESPACE, lookup: name => app.namespaces.find(name) })
@@ -226,7 +232,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     },
     faults: {
       add: (rule, namespace) => {
-        const checked = Value.Check(FaultRuleSchema, rule) ? faultRuleProblem(rule) : `${Value.Errors(FaultRuleSchema, rule).First()?.path ?? ''} ${Value.Errors(FaultRuleSchema, rule).First()?.message ?? 'is invalid'}`.trim()
+        const checked = Value.Check(FaultRuleSchema, rule) ? faultRuleProblem(rule, CONTRACT_OPERATIONS) : `${Value.Errors(FaultRuleSchema, rule).First()?.path ?? ''} ${Value.Errors(FaultRuleSchema, rule).First()?.message ?? 'is invalid'}`.trim()
         if (checked !== undefined) throw new TypeError(`fault rule: ${checked}`)
         return faultsOf(namespace).add(rule)
       },

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { acceptStragglers } from './plugins/shutdown.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
 import { demoBanner } from './domain/demo.js'
 import { FixtureError, type Fixture } from './domain/fixture.js'
+import { printable } from './domain/printable.js'
 import { demoKey } from './operations/seed.js'
 import { readSeedFile, seedFileError } from './seed-file.js'
 
@@ -34,22 +34,25 @@ export async function serve (config: Config, fixture: Fixture | undefined = conf
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down: finishing in-flight requests')
-    // Past the grace period, exit anyway: every answered write is already committed.
+    // A backstop the stop itself never reaches (src/plugins/shutdown.ts ends in seconds): every answered write is committed.
     setTimeout(() => { app.log.error('shutdown timed out'); process.exit(1) }, SHUTDOWN_GRACE_MS).unref()
-    app.startDraining()
-    acceptStragglers(app.server).then(async () => await app.close()).then(() => process.exit(0), (error: unknown) => {
+    app.stopGracefully().then(() => process.exit(0), (error: unknown) => {
       app.log.error({ err: error }, 'shutdown failed')
       process.exit(1)
     })
   }
   // on, not once: under `npm start` a Ctrl-C reaches the server twice (from the terminal, and forwarded by npm), and a
   // second signal with no handler would kill it half-way through the shutdown. The grace period bounds it anyway.
+  // (close-with-grace, which fastify/demo uses, exits 1 on that second signal: it does not fit.)
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)
   // Only now: whoever sees the banner and signals at once (a terminal's Ctrl-C, a test) gets the graceful shutdown.
   const key = demoKey(app.world)
   const demo = demoBanner(key.principal, key.exists, url, config.SEED_FILE === undefined)
-  process.stdout.write(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH})\n`)
+  const controlPlane = config.ADMIN_TOKEN === undefined ? 'control plane: off, ADMIN_TOKEN turns it on' : 'control plane: on at /__admin'
+  const cors = config.CORS_ORIGIN === undefined ? 'CORS: off, CORS_ORIGIN turns it on' : `CORS: on for ${config.CORS_ORIGIN}`
+  // One line, whatever the settings hold (src/domain/printable.ts): a CI log reads it.
+  process.stdout.write(printable(`basic-admin-mock listening on ${url} (database ${config.DATABASE_PATH}; ${controlPlane}; ${cors})`) + '\n')
   if (demo !== undefined) process.stdout.write(`${demo}\n`)
   return app
 }

@@ -111,9 +111,9 @@ t.test('each mistake is a CoverageError of one line, before anything is printed'
     [['--url', url, '--min', '101'], { ADMIN_TOKEN }, '--min must be a percentage from 0 to 100 (got "101")'],
     [['--url', url, '--min', ''], { ADMIN_TOKEN }, '--min must be a percentage from 0 to 100 (got "")'],
     [['--url', url, '--namespace', 'a b'], { ADMIN_TOKEN }, '--namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got "a b")'],
-    [['--url', url], {}, 'coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token'],
-    [['--url', url, '--admin-token', 'not-the-admin-token-0123'], {}, `${url}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`],
-    [['--url', plain], { ADMIN_TOKEN }, `${plain}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and pass the same one: ADMIN_TOKEN or --admin-token)`],
+    [['--url', url], {}, 'coverage reads the control plane: set BASIC_ADMIN_TOKEN (or ADMIN_TOKEN) in the environment to the server\'s token'],
+    [['--url', url, '--admin-token', 'not-the-admin-token-0123'], {}, `${url}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and give the same one as BASIC_ADMIN_TOKEN or ADMIN_TOKEN)`],
+    [['--url', plain], { ADMIN_TOKEN }, `${plain}/__admin/coverage answered 404: the server has no control plane for this token (start it with ADMIN_TOKEN, and give the same one as BASIC_ADMIN_TOKEN or ADMIN_TOKEN)`],
     [['--url', gone], { ADMIN_TOKEN }, `cannot reach ${gone}/__admin/coverage: ECONNREFUSED`],
     [['--url', url, '--require', 'updateApiKey:418'], { ADMIN_TOKEN }, '--require updateApiKey:418: updateApiKey lists no status "418" (it lists 200, 400, 401, 404)'],
     [['--url', url, 'extra'], { ADMIN_TOKEN }, 'coverage takes no argument "extra" (see basic-admin-mock coverage --help)']
@@ -127,7 +127,7 @@ t.test('each mistake is a CoverageError of one line, before anything is printed'
 t.test('as a process, a mistake is that line on stderr and exit 1, an unknown option too, with nothing on stdout', async t => {
   const { url } = await exercised(t)
   const [noToken, unknown] = await Promise.all([coverage(['--url', url], {}), coverage(['--url', url, '--verbose'])])
-  t.strictSame(noToken, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set ADMIN_TOKEN to the server\'s token, or pass --admin-token\n' })
+  t.strictSame(noToken, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: coverage reads the control plane: set BASIC_ADMIN_TOKEN (or ADMIN_TOKEN) in the environment to the server\'s token\n' })
   t.strictSame({ code: unknown.code, stdout: unknown.stdout }, { code: 1, stdout: '' })
   t.equal(unknown.stderr, 'basic-admin-mock: unknown option --verbose: basic-admin-mock coverage --help lists every option\n')
 })

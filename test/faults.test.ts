@@ -159,11 +159,14 @@ t.test('Prefer: code=<listed status> answers that status in the contract\'s shap
   }
 })
 
-t.test('without ADMIN_TOKEN there are no faults: Prefer is an ordinary header and the control plane is absent', async t => {
+t.test('without ADMIN_TOKEN there are no faults: Prefer: code= is refused rather than ignored, and the control plane says it is off', async t => {
   const { app, row } = await build(t)
   const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Not preferred' }, { ...KEY, prefer: 'code=404' })
-  t.equal(res.statusCode, 200)
+  t.equal(res.statusCode, 400)
+  t.match(res.json(), { error: 'Bad Request', message: /^Prefer: code=404 asks for an injected answer, and this server has no control plane/ })
   t.equal(res.headers['x-mock-fault'], undefined)
-  t.equal(row('key_read')?.label, 'Not preferred')
-  t.equal((await app.inject({ method: 'POST', url: '/__admin/faults', headers: ADMIN, payload: { status: 503 } })).statusCode, 404)
+  t.equal(row('key_read')?.label, 'Read key', 'the PATCH did not write')
+  const faults = await app.inject({ method: 'POST', url: '/__admin/faults', headers: ADMIN, payload: { status: 503 } })
+  t.equal(faults.statusCode, 404)
+  t.match(faults.json(), { error: 'Not Found', message: /^Route POST \/__admin\/faults not found: the control plane is off/ })
 })

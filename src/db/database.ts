@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 
 export type Db = Database.Database
 
@@ -9,16 +9,39 @@ export class DatabaseOpenError extends Error {}
 
 const FIX = 'set DATABASE_PATH to a file in a folder this user can write, or to :memory:'
 
+/**
+ * mkdir -p one folder at a time, from the deepest that exists: Node's recursive mkdirSync loops forever where mkdir
+ * answers ENOENT under a parent that exists (/proc/none spun at 84% CPU). Throws the first folder's own error.
+ */
+export function makeFolder (folder: string): void {
+  const missing: string[] = []
+  for (let current = resolve(folder); !existsSync(current); current = dirname(current)) {
+    missing.unshift(current)
+    if (dirname(current) === current) break
+  }
+  for (const each of missing) {
+    try {
+      mkdirSync(each)
+    } catch (error) {
+      // Made meanwhile by another process: fine, if it is a folder.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(each).isDirectory()) throw error
+    }
+  }
+}
+
 /** Opens (creating if needed) the database file with the pragmas every connection needs. */
 export function openDatabase (path: string): Db {
   const file = path !== ':memory:' && !path.startsWith('file:')
   if (file) {
     try {
-      mkdirSync(dirname(path), { recursive: true })
+      makeFolder(dirname(path))
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException
       throw new DatabaseOpenError(`DATABASE_PATH ${path}: cannot create its folder ${dirname(path)} (${code ?? message}): ${FIX}`)
     }
+    // SQLite would open a device (/dev/zero) and write its journal beside it.
+    const stat = statSync(path, { throwIfNoEntry: false })
+    if (stat !== undefined && !stat.isFile()) throw new DatabaseOpenError(`DATABASE_PATH ${path} is not a file (${stat.isDirectory() ? 'a folder' : 'a device, pipe or socket'}): ${FIX}`)
   }
   let db: Db | undefined
   try {

@@ -1,5 +1,5 @@
 // The fixture format (README "Fixtures"): users, projects with members and keys; parsed and checked before any row is written.
-import { readFileSync } from 'node:fs'
+import { FileTooLargeError, readBoundedFile, sizeText } from './bounded-file.js'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { RuleError } from './rules.js'
@@ -79,13 +79,17 @@ export function unique (seen: Set<string>, id: string, path: string): void {
   seen.add(id)
 }
 
+/** The most a fixture file may hold: thousands of keys fit; /dev/zero does not. */
+export const FIXTURE_FILE_LIMIT = 16 * 1024 * 1024
+
 /** Reads and validates a fixture file; errors name the file and the problem. */
 export function readFixtureFile (path: string): Fixture {
   return at(`fixture ${path}`, () => {
     let text: string
     try {
-      text = readFileSync(path, 'utf8')
+      text = readBoundedFile(path, FIXTURE_FILE_LIMIT).toString('utf8')
     } catch (error) {
+      if (error instanceof FileTooLargeError) throw new FixtureError(`is larger than ${sizeText(FIXTURE_FILE_LIMIT)} (a fixture is JSON text; a device such as /dev/zero never ends)`)
       throw new FixtureError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
     }
     return parseFixture(text)

@@ -1,6 +1,6 @@
 // The RSA key pair of RS256 user tokens: loaded from PEM, checked, and named by its RFC 7638 thumbprint.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { FileTooLargeError, readBoundedFile, sizeText } from './bounded-file.js'
 
 export interface SigningKey {
   kid: string
@@ -29,12 +29,16 @@ export function toSigningKey (privateKey: KeyObject, source: string): SigningKey
   return { kid, privateKey, publicKey, jwk: { kty: 'RSA', n, e, kid, alg: 'RS256', use: 'sig' } }
 }
 
+/** A PEM RSA key of 16,384 bits is about 12 KiB. */
+const PEM_FILE_LIMIT = 64 * 1024
+
 /** Reads an RSA private key from a PEM file (PKCS#8 or PKCS#1). */
 export function readSigningKeyFile (path: string): SigningKey {
   let pem: string
   try {
-    pem = readFileSync(path, 'utf8')
+    pem = readBoundedFile(path, PEM_FILE_LIMIT).toString('utf8')
   } catch (error) {
+    if (error instanceof FileTooLargeError) throw new SigningKeyError(`JWT_PRIVATE_KEY_FILE ${path} is larger than ${sizeText(PEM_FILE_LIMIT)}, so it is no PEM private key (a device such as /dev/zero never ends): set it to the PEM file of an RSA key`)
     throw new SigningKeyError(`cannot read JWT_PRIVATE_KEY_FILE ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
   }
   let key: KeyObject

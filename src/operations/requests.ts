@@ -3,6 +3,7 @@
 // refusal naming the filter.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { globMatcher } from '../domain/glob.js'
+import { parseInstant } from '../domain/clock.js'
 import { namespaceNameProblem } from '../domain/namespace.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import { entryOf, type JournalEntry, type KeptEntry } from '../stores/journal.js'
@@ -44,7 +45,6 @@ export function readWorld (home: Home, namespace: string | undefined): Outcome<W
   return world === undefined ? bad('namespace', 'name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them', namespace) : done(world)
 }
 
-const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:\d\d)$/i
 const STATUS = /^[1-5](\d\d|xx)$/i
 
 const bad = (field: string, must: string, got: unknown): Outcome<never> =>
@@ -91,7 +91,7 @@ export function requestMatcher (filter: RequestFilter, operations: readonly stri
     tests.push(entry => entry.caller !== null && (entry.caller.kind === 'key' ? entry.caller.key_id : entry.caller.user_id) === caller)
   }
   if (since !== undefined) {
-    const ms = since instanceof Date ? since.getTime() : ISO_INSTANT.test(since) ? Date.parse(since) : NaN
+    const ms = since instanceof Date ? since.getTime() : parseInstant(since) ?? NaN
     if (Number.isNaN(ms)) return bad('since', 'be an ISO 8601 instant with a zone, e.g. 2030-01-01T00:00:00.000Z', since instanceof Date ? 'Invalid Date' : since)
     tests.push(entry => Date.parse(entry.time) >= ms)
   }

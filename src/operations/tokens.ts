@@ -1,6 +1,6 @@
 // User tokens: the service that signs and verifies them for a world, and minting one the server accepts
 // (POST /__admin/tokens, `token` at the CLI, startMockServer's token()).
-import { DURATION_HINT, parseDuration } from '../domain/duration.js'
+import { DURATION_HINT, MAX_DURATION_S, MAX_DURATION_TEXT, parseDuration } from '../domain/duration.js'
 import { systemClock } from '../domain/clock.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../domain/jwt.js'
 import { fixedSigningKey, readSigningKeyFile, type SigningKeySource } from '../domain/signing-key.js'
@@ -40,6 +40,7 @@ export function mintToken (jwt: JwtService, input: { user: string, alg?: string 
   const expiresText = input.expiresIn ?? '1h'
   const expiresIn = parseDuration(expiresText)
   if (expiresIn === undefined) return refused(badInput('expires-in', 'expiresIn', `must ${DURATION_HINT} (got ${JSON.stringify(expiresText)})`))
+  if (expiresIn > MAX_DURATION_S) return refused(badInput('expires-in', 'expiresIn', `must be at most ${MAX_DURATION_TEXT} (got ${JSON.stringify(expiresText)})`))
   const token = jwt.sign(input.user, { expiresIn, alg, now })
   return done({
     token,

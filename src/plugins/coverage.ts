@@ -38,6 +38,9 @@ export const OPERATION_IDS: readonly string[] = CONTRACT_OPERATIONS.map(operatio
 
 const byRoute = new Map(CONTRACT_OPERATIONS.map(operation => [`${operation.method} ${operation.path.replace(/\{(\w+)\}/g, ':$1')}`, operation.id]))
 
+/** The operationId of a route (its method and Fastify URL), whether or not this plugin named it. */
+export const operationOfRoute = (method: string, url: string | undefined): string | undefined => url === undefined ? undefined : byRoute.get(`${method} ${url}`)
+
 /** The rule of the refusal an answer was, as coverage names it: the bad input's rule, or the refusal's kind. */
 export const ruleOf = (refusal: Refusal | null): string | null => refusal === null ? null : refusal.kind === 'bad-input' ? refusal.rule : refusal.kind
 

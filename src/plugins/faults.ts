@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { faultBody, type FaultAction } from '../domain/faults.js'
 import { badInput, notVisible, unknownCredential, type Refusal } from '../domain/refusal.js'
 import { answerFor, badRequest } from '../http/refusals.js'
-import { CONTRACT_OPERATIONS } from './coverage.js'
+import { CONTRACT_OPERATIONS, operationOfRoute } from './coverage.js'
 
 // The statuses the contract lists for each operation, for Prefer.
 const STATUSES = new Map(CONTRACT_OPERATIONS.map(operation => [operation.id, operation.statuses]))
@@ -21,11 +21,21 @@ const PREFERRED: Record<number, Refusal> = {
   404: notVisible('Prefer: code=404')
 }
 
-function preferredCode (header: string | string[] | undefined): number | undefined {
+/** The `code` preference of a Prefer header (RFC 7240: preferences split by commas, parameters by semicolons), as written. */
+function preferredCode (header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined
-  const match = /(?:^|[,;\s])code\s*=\s*"?(\d{3})"?/i.exec(Array.isArray(header) ? header.join(',') : header)
-  return match === null ? undefined : Number(match[1])
+  for (const preference of (Array.isArray(header) ? header.join(',') : header).split(',')) {
+    const [token = ''] = preference.split(';')
+    const equals = token.indexOf('=')
+    if ((equals === -1 ? token : token.slice(0, equals)).trim().toLowerCase() !== 'code') continue
+    const value = equals === -1 ? '' : token.slice(equals + 1).trim()
+    return (/^".*"$/.test(value) ? value.slice(1, -1) : value).slice(0, 40)
+  }
+  return undefined
 }
+
+/** The route's operationId: named by the coverage plugin, or found from the route when that plugin is not there. */
+const operationOf = (request: FastifyRequest): string | undefined => request.routeOptions.config.operationId ?? operationOfRoute(request.method, request.routeOptions.url)
 
 /** Ends the connection as a crashed upstream would, without a (whole) answer. */
 function drop (request: FastifyRequest, reply: FastifyReply, how: NonNullable<FaultAction['drop']>): void {
@@ -52,29 +62,56 @@ function act (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDon
   reply.code(action.status).send(faultBody(action.status, action.id))
 }
 
+/** Prefer's answer: the status it asks for, or why it may not ask for that one; undefined without a code preference. */
+function preferred (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, operation: string): boolean {
+  const code = preferredCode(request.headers.prefer)
+  if (code === undefined) return false
+  const statuses = STATUSES.get(operation) ?? []
+  const listed = statuses.filter(status => PREFERRED[status] !== undefined)
+  const may = listed.length === 0 ? `${operation} lists none that Prefer may ask for` : `it may ask for ${listed.join(', ')}`
+  const refusal = /^\d{3}$/.test(code) && statuses.includes(Number(code)) ? PREFERRED[Number(code)] : undefined
+  if (refusal === undefined) {
+    const what = /^\d{3}$/.test(code) ? `an error status ${operation} lists` : 'a status code'
+    done(badRequest('prefer', `Prefer: code=${code} is not ${what} (${may})`))
+    return true
+  }
+  request.fault = 'prefer'
+  const answer = answerFor(refusal)
+  reply.code(answer.statusCode).headers({ ...answer.headers, [FAULT_HEADER]: 'prefer' }).send(answer.body)
+  return true
+}
+
 export default fp(async function faultsPlugin (app) {
   app.addHook('preHandler', (request, reply, done) => {
     // Named by the coverage plugin for every route of the contract, and only those.
     const operation = request.routeOptions.config.operationId
     if (operation === undefined) return done()
-    const statuses = STATUSES.get(operation)
-    const code = preferredCode(request.headers.prefer)
-    if (code !== undefined) {
-      const refusal = PREFERRED[code]
-      if (refusal === undefined || statuses?.includes(code) !== true) {
-        const listed = (statuses ?? []).filter(status => PREFERRED[status] !== undefined).join(', ')
-        return done(badRequest('prefer', `Prefer: code=${code} is not an error status ${operation} lists (it may ask for ${listed})`))
-      }
-      request.fault = 'prefer'
-      const answer = answerFor(refusal)
-      return reply.code(answer.statusCode).headers({ ...answer.headers, [FAULT_HEADER]: 'prefer' }).send(answer.body)
-    }
+    if (preferred(request, reply, done, operation)) return
     const principal = request.principal
     const caller = principal?.kind === 'key' ? principal.keyId : principal?.kind === 'user' ? principal.userId : undefined
     const action = request.world.faults.decide({ operation, method: request.method, path: request.url.split('?')[0]!, caller })
     if (action === undefined) return done()
     request.fault = action.id
     if (action.delayMs === 0) return act(request, reply, done, action)
-    setTimeout(() => act(request, reply, done, action), action.delayMs)
+    // A stop does not wait out a delay: the request gets its answer at once (src/plugins/shutdown.ts).
+    const now = (): void => {
+      clearTimeout(timer)
+      cancel()
+      act(request, reply, done, action)
+    }
+    const timer = setTimeout(now, action.delayMs)
+    const cancel = app.whenDraining(now)
   })
-}, { name: 'faults', dependencies: ['world', 'journal', 'coverage'] })
+}, { name: 'faults', dependencies: ['world', 'journal', 'coverage', 'shutdown'] })
+
+/**
+ * Without the control plane there are no faults, and a request that asks for one (Prefer: code=) is refused: carried
+ * out as an ordinary request, a PATCH meant to be answered 404 would write.
+ */
+export const preferRefused = fp(async function preferRefused (app) {
+  app.addHook('preHandler', (request, _reply, done) => {
+    const code = preferredCode(request.headers.prefer)
+    if (code === undefined || operationOf(request) === undefined) return done()
+    done(badRequest('prefer', `Prefer: code=${code} asks for an injected answer, and this server has no control plane: start it with ADMIN_TOKEN (in-process: adminToken) for Prefer and fault rules`))
+  })
+}, { name: 'prefer-refused', dependencies: ['errors'] })

@@ -2,4 +2,5 @@
 import '../server.test.js'
 import '../startup-errors.test.js'
 import '../mock-server.test.js'
+import '../mock-server-faults.test.js'
 import '../mock-server-verification.test.js'

@@ -2,6 +2,8 @@
 import '../routes/admin/access.test.js'
 import '../routes/admin/coverage.test.js'
 import '../routes/admin/fixtures.test.js'
+import '../routes/admin/inputs.test.js'
+import '../routes/admin/off.test.js'
 import '../routes/admin/requests.test.js'
 import '../routes/admin/reset.test.js'
 import '../routes/admin/reset-under-load.test.js'

@@ -115,7 +115,7 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     config,
     schema: { ...schema, body: FaultRuleSchema }
   }, async (request) => {
-    const problem = faultRuleProblem(request.body)
+    const problem = faultRuleProblem(request.body, CONTRACT_OPERATIONS)
     if (problem !== undefined) throw badRequest('fault', problem)
     return request.world.faults.add(request.body)
   })
