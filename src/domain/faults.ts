@@ -8,6 +8,7 @@ import { closestMatch } from 'leven'
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
+import { globMatcher } from './glob.js'
 
 const MAX_DELAY_MS = 60_000
 // A day: a Retry-After beyond it tells a client nothing a test wants, and 1e21 would be sent as "1e+21".
@@ -132,12 +133,10 @@ export interface FaultAction { id: string, delayMs: number, status?: number, ret
 
 export interface StoredFault extends FaultRule { id: string, hits: number }
 
-const wildcard = (pattern: string): RegExp => new RegExp(`^${pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
-
-function matches (rule: FaultRule & { pathPattern?: RegExp }, request: FaultRequest): boolean {
+function matches (rule: FaultRule & { pathPattern?: (path: string) => boolean }, request: FaultRequest): boolean {
   if (rule.operation !== undefined && rule.operation !== request.operation) return false
   if (rule.method !== undefined && rule.method.toUpperCase() !== request.method) return false
-  if (rule.pathPattern !== undefined && !rule.pathPattern.test(request.path)) return false
+  if (rule.pathPattern !== undefined && !rule.pathPattern(request.path)) return false
   if (rule.caller !== undefined && rule.caller !== request.caller) return false
   return true
 }
@@ -151,14 +150,14 @@ function seedOf (seed: string, namespace: string): number {
 
 /** The rules of one namespace, in the order added, with their hits and the namespace's own seeded generator. */
 export function createFaults (seed: string, namespace: string) {
-  let rules: Array<StoredFault & { pathPattern?: RegExp, remaining: number }> = []
+  let rules: Array<StoredFault & { pathPattern?: (path: string) => boolean, remaining: number }> = []
   let next = 1
   let rng = xoroshiro128plus(seedOf(seed, namespace))
 
   return {
     add (rule: FaultRule): StoredFault {
       const stored = { ...rule, id: `fault-${next++}`, hits: 0 }
-      rules.push({ ...stored, remaining: rule.times ?? Number.POSITIVE_INFINITY, ...(rule.path === undefined ? {} : { pathPattern: wildcard(rule.path) }) })
+      rules.push({ ...stored, remaining: rule.times ?? Number.POSITIVE_INFINITY, ...(rule.path === undefined ? {} : { pathPattern: globMatcher(rule.path) }) })
       return stored
     },
 
