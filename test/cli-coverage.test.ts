@@ -92,7 +92,7 @@ t.test('--namespace reads that open namespace\'s report; a namespace not open is
   t.match(JSON.parse(res.stdout), { namespace: 'team-a', covered: 1 })
   const typo = await coverage(['--url', url, '--namespace', 'team-b'])
   t.strictSame({ code: typo.code, stdout: typo.stdout }, { code: 1, stdout: '' })
-  t.equal(typo.stderr, `basic-admin-mock: ${url}/__admin/coverage?namespace=team-b answered 400: "namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "team-b")\n`)
+  t.equal(typo.stderr, `basic-admin-mock: ${url}/__admin/coverage?namespace=team-b answered 400: "namespace" must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "team-b")\n`)
   t.strictSame(await listed(), ['default', 'team-a'], 'the command opened nothing')
 })
 

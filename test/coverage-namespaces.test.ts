@@ -38,9 +38,10 @@ async function afterTwoSuites (t: Test): Promise<MockServer> {
   for (const [namespace, headers, key, status] of [
     ['suite-a', demoKey, 'key_demo', 200],
     ['suite-a', { ...demoKey, expect: 'nothing-known' }, 'key_demo', 400],
+    // A namespace opens at its first authenticated request: suite-b's 401 comes after one.
+    ['suite-b', demoKey, 'key_demo', 200],
     ['suite-b', {}, 'key_demo', 401],
     ['suite-b', demoKey, 'key_gone', 404],
-    ['suite-b', demoKey, 'key_demo', 200],
     ['suite-b', { ...demoKey, expect: 'nothing-known' }, 'key_demo', 400]
   ] as const) t.equal(await patch(mock, namespace, headers, key), status, `${namespace}: PATCH ${key} answers ${status}`)
   return mock
@@ -113,14 +114,14 @@ t.test('an argument coverage does not know is refused, naming it, and opens no n
     [['suite-a'], 'coverage takes { namespace }, e.g. coverage({ namespace: "suite-a" }) (got "suite-a")'],
     [[{ namespaces: ['suite-a'] }], 'coverage: unknown option "namespaces" (known: namespace)'],
     [[{ namespace: 'suite-a' }, 'suite-b'], 'coverage takes one argument, { namespace } (got 2)'],
-    [[{ namespace: 'suite-c' }], 'namespace must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")'],
+    [[{ namespace: 'suite-c' }], 'namespace must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")'],
     [[{ namespace: ['suite-a', '*'] }], 'namespace must be * alone (every open namespace) or names of open namespaces (got "suite-a,*")'],
     [[{ namespace: ['suite-a', ''] }], 'namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got "")'],
     [[{ namespace: 3 }], 'namespace must be a namespace name, a list of them, or * (got 3)']
   ] as const) t.throws(() => (mock.coverage as (...args: unknown[]) => unknown)(...args), { name: 'TypeError', message }, JSON.stringify(args))
 
   for (const [query, message] of [
-    ['?namespace=suite-a,suite-c', '"namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")'],
+    ['?namespace=suite-a,suite-c', '"namespace" must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")'],
     ['?namespace=*,suite-a', '"namespace" must be * alone (every open namespace) or names of open namespaces (got "*,suite-a")'],
     ['?namespace=suite-a,', '"namespace" must be 1 to 64 of A-Z a-z 0-9 _ . - (got "")'],
     ['?namespaces=suite-a', 'Unknown property "namespaces" in querystring']
@@ -136,6 +137,6 @@ t.test('an argument coverage does not know is refused, naming it, and opens no n
     t.strictSame({ code: res.code, stdout: res.stdout, stderr: res.stderr }, { code: 1, stdout: '', stderr: `basic-admin-mock: ${line}\n` }, args.join(' '))
   }
   const typo = await cli(['--url', mock.url, '--namespace', 'suite-a,suite-c'])
-  t.equal(typo.stderr, `basic-admin-mock: ${mock.url}/__admin/coverage?namespace=suite-a,suite-c answered 400: "namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")\n`)
+  t.equal(typo.stderr, `basic-admin-mock: ${mock.url}/__admin/coverage?namespace=suite-a,suite-c answered 400: "namespace" must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "suite-c")\n`)
   t.strictSame(open(), ['default', 'suite-a', 'suite-b'], 'no query opened a namespace')
 })

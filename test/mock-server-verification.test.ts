@@ -63,7 +63,7 @@ t.test('a bad or misspelt filter is a TypeError naming it', async t => {
     [{ operation: 'renameKey' }, /^operation must be an operationId of the contract: createApiKey, .*updateApiKey, verifyApiKey \(got "renameKey"\)$/],
     [{ since: new Date('not a date') }, 'since must be an ISO 8601 instant with a zone, e.g. 2030-01-01T00:00:00.000Z (got "Invalid Date")'],
     [{ namespace: '../etc' }, 'namespace must be 1 to 64 of A-Z a-z 0-9 _ . - (got "../etc")'],
-    [{ namespace: 'elsewhere' }, 'namespace must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "elsewhere")'],
+    [{ namespace: 'elsewhere' }, 'namespace must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "elsewhere")'],
     [{ stauts: 404 }, 'Unknown filter "stauts" (known: operation, method, path, status, caller, since, namespace)']
   ] as const) {
     t.throws(() => mock.requests(filter as object), { name: 'TypeError', message }, JSON.stringify(filter))

@@ -42,7 +42,7 @@ export function readWorld (home: Home, namespace: string | undefined): Outcome<W
   if (namespace === undefined || namespace === home.namespace) return done(home.world)
   if (namespaceNameProblem(namespace) !== undefined) return bad('namespace', 'be 1 to 64 of A-Z a-z 0-9 _ . -', namespace)
   const world = home.lookup(namespace)
-  return world === undefined ? bad('namespace', 'name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them', namespace) : done(world)
+  return world === undefined ? bad('namespace', 'name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them', namespace) : done(world)
 }
 
 const STATUS = /^[1-5](\d\d|xx)$/i

@@ -215,7 +215,7 @@ t.test('?namespace= reads another open namespace\'s report; one not open, a bad 
   t.strictSame(theirs.body, await coverage(url, 'GET', teamA), 'the report team-a would read itself')
   t.match(await read('?namespace=default', teamA), { status: 200, body: { namespace: 'default', covered: 0 } }, 'the default\'s, asked from team-a')
   for (const [query, message] of <Array<[string, string]>>[
-    ['?namespace=typo', '"namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "typo")'],
+    ['?namespace=typo', '"namespace" must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "typo")'],
     ['?namespace=a%20b', '"namespace" must be 1 to 64 of A-Z a-z 0-9 _ . - (got "a b")'],
     ['?verb=GET', 'Unknown property "verb" in querystring']
   ]) t.strictSame(await read(query), { status: 400, body: { error: 'Bad Request', message } }, query)

@@ -112,7 +112,7 @@ t.test('each namespace has its own journal: without the filter the asker\'s own,
   t.strictSame(await found(t, url, '?namespace=default', { 'x-mock-namespace': 'team-a' }), ['mine'], 'the default\'s, asked from team-a')
   // A misspelt name would otherwise read as a namespace that answered nothing, and a count of 0 would pass.
   for (const route of ['/__admin/requests', '/__admin/requests/count']) {
-    t.strictSame(await ask(url, `${route}?namespace=nobody`), { status: 400, body: { error: 'Bad Request', message: '"namespace" must name an open namespace: one opens at its first request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "nobody")' } }, `${route}: a namespace not open`)
+    t.strictSame(await ask(url, `${route}?namespace=nobody`), { status: 400, body: { error: 'Bad Request', message: '"namespace" must name an open namespace: one opens at its first authenticated request with X-Mock-Namespace, and GET /__admin/namespaces lists them (got "nobody")' } }, `${route}: a namespace not open`)
   }
   const listed = await fetch(`${url}/__admin/namespaces`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
   t.strictSame((await listed.json() as { namespaces: Array<{ name: string }> }).namespaces.map(n => n.name), ['default', 'team-a'])
