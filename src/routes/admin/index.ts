@@ -8,6 +8,7 @@ import { parseBearer } from '../../domain/credential.js'
 import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
+import { answerNoRoute } from '../../http/no-route.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
 import { clearCoverage, coverageReport } from '../../operations/coverage.js'
 import { countRequests, FILTERS, findRequests, readWorld, type Home, type RequestFilter } from '../../operations/requests.js'
@@ -35,6 +36,8 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     // Compared as digests: no early exit, and no length leak.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
   })
+  // Under /__admin the 405 of a wrong method goes to its bearer only (the hook above runs first): to others the plane is absent.
+  app.setNotFoundHandler(answerNoRoute)
   const config = { controlPlane: true }
   const schema = { hide: true }
 

@@ -71,7 +71,7 @@ t.test('updates label and roles, normalised, and answers exactly the contract fi
   clock.now = () => Date.parse('2026-01-02T03:04:05.678Z')
   const res = await patchKey(app, 'proj_one', 'key_read', { label: '  Nightly CI  ', roles: ' read , app:db:write,read,* ' }, auth)
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { key: { id: 'key_read', label: 'Nightly CI', roles: 'read,app:db:write,*', updated_at: '2026-01-02T03:04:05.678Z' } })
   t.match(row('key_read'), { project_id: 'proj_one', label: 'Nightly CI', roles: 'read,app:db:write,*', updated_at: Date.parse('2026-01-02T03:04:05.678Z') })
 })
