@@ -6,7 +6,7 @@ import { applyOverlay, contractPath, generateAll, generateSchemas, outputDir, ov
 import { DEMO_FIXTURE, DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 import { OPERATION_IDS } from '../../src/plugins/coverage.js'
 import { build } from '../helper.js'
-import { runRecipe } from '../contract/tools.js'
+import { labScratch, runRecipe } from '../contract/tools.js'
 
 type Schema = { type?: string, properties?: Record<string, Schema>, items?: Schema, required?: string[], additionalProperties?: unknown }
 type Operation = { operationId?: string, 'x-mock-operation-id'?: string, tags?: string[], parameters?: Array<{ name: string, example?: unknown }>, requestBody?: { required?: boolean, content: Record<string, { schema: Schema, example?: unknown }> }, responses: Record<string, { content: Record<string, { schema: Schema }> }> }
@@ -47,7 +47,7 @@ t.test('applying the overlay fails on an action that changes nothing, or on anot
 })
 
 t.test('the openapi-format command docs/contract.md gives makes the same served document', async t => {
-  const dir = t.testdir()
+  const dir = labScratch(fn => { t.teardown(fn) }, 'apply-overlay')
   const run = await runRecipe('contract-apply-overlay', dir, 'http://unused', ['openapi/basic-admin.yaml', 'openapi/basic-admin.overlay.yaml'])
   t.equal(run.code, 0, `openapi-format exits 0: ${run.stderr}`)
   t.strictSame(parse(readFileSync(join(dir, 'basic-admin.served.yaml'), 'utf8')), served)
