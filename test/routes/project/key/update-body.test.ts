@@ -139,11 +139,14 @@ t.test('path ids that cannot exist answer 404 as not found', async t => {
   t.strictSame(rows(), before)
 })
 
-t.test('unknown routes answer 404 with error and message', async t => {
+t.test('unknown routes answer 404 with error and message; a known path with another method, 405', async t => {
   const { app } = await build(t)
-  const res = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read', payload: { label: 'x' }, headers: auth })
+  const res = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read/x', payload: { label: 'x' }, headers: auth })
   t.equal(res.statusCode, 404)
-  t.strictSame(res.json(), { error: 'Not Found', message: 'Route PUT /project/proj_one/key/key_read not found' })
+  t.strictSame(res.json(), { error: 'Not Found', message: 'Route PUT /project/proj_one/key/key_read/x not found' })
+  const put = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read', payload: { label: 'x' }, headers: auth })
+  t.equal(put.statusCode, 405)
+  t.strictSame(put.json(), { error: 'Method Not Allowed', message: 'Route PUT /project/proj_one/key/key_read not allowed: this path takes GET, HEAD, PATCH, DELETE' })
 })
 
 t.test('a change answered 200 survives closing and reopening the database file', async t => {
