@@ -18,7 +18,8 @@ import { memoryKb, start, UNTRACKED, type Started } from './processes.js'
 // The package root, also when this file runs compiled (dist-test/, under npm test).
 const root = packageRoot
 const CLI = join(root, 'dist', 'src', 'cli.js')
-const PRISM = join(root, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
+// One of lab's tools (scripts/lab.mjs), as everything the bench runs but the server.
+const PRISM = join(root, 'lab', 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
 export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number }
 /** Medians over the rounds, with the ratio to the ceiling of each round (in round order) beside their median. */

@@ -17,6 +17,8 @@ type JsonSchema = Record<string, unknown>
 interface Parameter { in: string, name: string, required?: boolean, schema: JsonSchema, description?: string }
 interface Operation {
   operationId?: string
+  /** The seed's PATCH has no operationId; the overlay names it here. */
+  'x-mock-operation-id'?: string
   summary?: string
   parameters?: Parameter[]
   requestBody?: { content: Record<string, { schema: JsonSchema }> }
@@ -148,7 +150,7 @@ export function generateSchemas (contract: string): Map<string, string> {
     for (const method of METHODS) {
       const operation = item[method]
       if (operation === undefined) continue
-      const name = pascal(operation.operationId ?? operation.summary ?? `${method} ${path}`)
+      const name = pascal(operation.operationId ?? operation['x-mock-operation-id'] ?? operation.summary ?? `${method} ${path}`)
       names.push(name)
       files.set(`${kebab(name)}.ts`, operationFile(name, method, path, operation))
     }

@@ -4,6 +4,7 @@ import { steppingClock, systemClock, type Clock } from './domain/clock.js'
 import { clockStart, type Config } from './config.js'
 import type { Fixture } from './domain/fixture.js'
 import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
+import { JSON_TYPE } from './http/refusals.js'
 import { seedKeyHashes, seedOnStart } from './operations/seed.js'
 import checkpointerPlugin from './plugins/checkpointer.js'
 import coveragePlugin from './plugins/coverage.js'
@@ -86,6 +87,11 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     done()
+  })
+  // RFC 8259 registers application/json without a charset; Fastify appends one, which strict validators (Dredd) refuse.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', JSON_TYPE)
+    done(null, payload)
   })
   try {
     if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })

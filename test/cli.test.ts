@@ -468,7 +468,7 @@ t.test('reset without SEED_FILE brings the demo data back, and refuses a :memory
   const env = { JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'data.db') }
   t.equal((await cli(t, ['seed', join(dir, 'fixture.json')], env)).code, 0)
   const [demo, memory] = await Promise.all([cli(t, ['reset'], env), cli(t, ['reset'], { ...env, DATABASE_PATH: ':memory:' })])
-  t.same(demo, { code: 0, signal: null, stdout: '', stderr: `reset ${env.DATABASE_PATH} to the demo data: 4 row(s)\n` })
-  t.same(query(env.DATABASE_PATH, 'SELECT id, project_id, roles FROM api_keys'), [{ id: 'key_demo', project_id: 'proj_demo', roles: 'admin' }], 'only the demo key')
+  t.same(demo, { code: 0, signal: null, stdout: '', stderr: `reset ${env.DATABASE_PATH} to the demo data: 6 row(s)\n` })
+  t.same(query(env.DATABASE_PATH, 'SELECT id, project_id, roles FROM api_keys'), [{ id: 'key_demo', project_id: 'proj_demo', roles: 'admin' }, { id: 'key_demo_delete', project_id: 'proj_demo', roles: 'read' }, { id: 'key_demo_regenerate', project_id: 'proj_demo', roles: 'read' }], 'only the demo keys')
   t.same(memory, { code: 1, signal: null, stdout: '', stderr: 'basic-admin-mock: reset needs DATABASE_PATH to be a file: a :memory: database lives inside its server (reset that one with POST /__admin/reset, or mock.reset())\n' })
 })

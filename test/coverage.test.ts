@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) 
 t.test('npm run coverage turns tap\'s coverage on for src/ only, mapped back to the TypeScript sources', async t => {
   const script = pkg.scripts.coverage!
   t.equal(pkg.tap['disable-coverage'], true, 'npm test skips coverage')
-  t.match(script, /^npm run build && npm run build:tests && tap /, 'builds what the tests run first')
+  t.match(script, /^node scripts\/lab\.mjs && npm run build && npm run build:tests && tap /, 'readies the lab (tap is its), then builds what the tests run first')
   t.match(script, / --no-disable-coverage /, 'turns it on')
   t.match(script, / --coverage-map=scripts\/coverage-map\.mjs /, 'credits the tests with src/ only')
   t.match(script, / --coverage-report=text$/, 'a text table with line and branch columns')

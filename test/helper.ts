@@ -105,7 +105,7 @@ export function query<T> (path: string, sql: string, ...params: unknown[]): T[] 
 /** The contract's 400: JSON, exactly {error: 'Bad Request', message}, the message naming the problem. */
 export function assertBadRequest (t: Test, res: LightMyRequestResponse, message: string | RegExp): void {
   t.equal(res.statusCode, 400)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   const body = res.json() as { error: string, message: string }
   t.strictSame(Object.keys(body), ['error', 'message'])
   t.equal(body.error, 'Bad Request')

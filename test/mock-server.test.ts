@@ -26,6 +26,9 @@ async function call (mock: MockServer, method: string, path: string, bearer?: st
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) }
 }
 
+// The demo data's keys: the demo key, then the disposable ones the contract's delete and regenerate examples name.
+const DEMO_KEYS: Array<[string, string]> = [['key_demo', 'Demo admin key'], ['key_demo_delete', 'Disposable demo key (delete it; reset restores it)'], ['key_demo_regenerate', 'Disposable demo key (regenerate it; reset restores it)']]
+
 const rename = (mock: MockServer, project: string, key: string, bearer: string, label: string): Promise<Answer> =>
   call(mock, 'PATCH', `/project/${project}/key/${key}`, bearer, { label })
 
@@ -69,7 +72,7 @@ t.test('createKey() stores a key with normalised fields and returns a secret tha
   t.equal(res.status, 200)
   t.equal(res.body.key.label, 'Renamed by itself')
   const listed = await call(mock, 'GET', '/project/proj_demo/key', key.value)
-  t.same(listed.body.data.map((k: { id: string }) => k.id), ['key_demo', key.id])
+  t.same(listed.body.data.map((k: { id: string }) => k.id), [...DEMO_KEYS.map(([id]) => id), key.id])
 
   t.throws(() => mock.createKey('proj_nope', 'CI', 'admin'), new TypeError('unknown project "proj_nope"'))
   t.throws(() => mock.createKey('proj_demo', 'CI', 'admin,,read'), { message: 'roles must not contain empty items (check for stray commas)' })
@@ -82,7 +85,7 @@ t.test('reset() returns to the demo seed: created keys go, changed keys come bac
   await mock.reset()
   t.equal((await call(mock, 'GET', '/project/proj_demo/key', key.value)).status, 401, 'the created key is gone')
   const listed = await call(mock, 'GET', '/project/proj_demo/key', DEMO_KEY_SECRET)
-  t.same(listed.body.data.map((k: { id: string, label: string }) => [k.id, k.label]), [['key_demo', 'Demo admin key']])
+  t.same(listed.body.data.map((k: { id: string, label: string }) => [k.id, k.label]), DEMO_KEYS)
 })
 
 t.test('a fixture object replaces the demo data, and reset() returns to it', async t => {
@@ -158,7 +161,7 @@ t.test('clock, adminToken, jwtSecret, jwtIssuer and jwtAudience reach the server
   t.equal(first.body.key.updated_at, second.body.key.updated_at, 'the same run gives the same times')
 
   const reset = await call(a, 'POST', '/__admin/reset', options.adminToken)
-  t.same([reset.status, reset.body], [200, { created: 4 }], 'the control plane answers the admin token')
+  t.same([reset.status, reset.body], [200, { created: 6 }], 'the control plane answers the admin token (a user, a project, a membership, three keys)')
   t.equal((await call(a, 'POST', '/__admin/reset', token)).status, 404, 'and nothing else')
   const plain = await start(t)
   t.equal((await call(plain, 'POST', '/__admin/reset', options.adminToken)).status, 404, 'no control plane without adminToken')
@@ -193,7 +196,7 @@ t.test('namespace(name): its headers reach an isolated world, with its own reset
   const key = team.createKey('proj_demo', 'Team key', 'admin')
   const inTeam = await send(mock, '/project/proj_demo/key', { ...team.headers, authorization: `Bearer ${key.value}` })
   t.equal(inTeam.status, 200)
-  t.same(inTeam.body.data.map((k: { label: string }) => k.label), ['Demo admin key', 'Team key'])
+  t.same(inTeam.body.data.map((k: { label: string }) => k.label), [...DEMO_KEYS.map(([, label]) => label), 'Team key'])
   t.equal((await send(mock, '/project/proj_demo/key', { authorization: `Bearer ${key.value}` })).status, 401, 'unknown in the default namespace')
   const owner = team.token('user_demo')
   t.equal((await send(mock, '/project/proj_demo/key', { ...team.headers, authorization: `Bearer ${owner}` })).status, 200)

@@ -48,7 +48,7 @@ t.test('npm start on an empty data dir prints a curl that works, and a restart k
 
     t.match(query(path, "SELECT * FROM api_keys WHERE id = 'key_demo'"), [{ project_id: 'proj_demo', label: 'Renamed with curl', roles: 'admin,read', updated_at: renamedAt, last_used: Number }])
     before = tables(path)
-    t.same(Object.keys(before).map(table => before[table]!.length), [1, 1, 1, 1], 'one demo user, project, member and key')
+    t.same(Object.keys(before).map(table => before[table]!.length), [1, 1, 1, 3], 'one demo user, project and member; the demo key and the two disposable keys')
 
     // A crash, not a shutdown: the answered write must be in the file anyway.
     server.child.kill('SIGKILL')
@@ -167,7 +167,7 @@ t.test('once the demo key loses admin the banner says why and how to get it back
 
   const reset = spawnCli(t, ['reset'], env)
   t.same(await reset.waitForExit(), { code: 0, signal: null })
-  t.equal(reset.stderr(), `reset ${path} to the demo data: 4 row(s)\n`)
+  t.equal(reset.stderr(), `reset ${path} to the demo data: 6 row(s)\n`)
   const third = await startServer(t, env)
   const curl = await third.waitForLine(line => line.startsWith('curl '), 'the curl line after the reset')
   const result = await shell(t, curl)

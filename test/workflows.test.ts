@@ -9,7 +9,8 @@ import { readRecipe, readRecipes } from '../scripts/recipes.mjs'
 import { packageRoot } from '../src/paths.js'
 
 const read = (path: string): string => readFileSync(join(packageRoot, path), 'utf8')
-const validator = join(packageRoot, 'node_modules', '.bin', 'action-validator')
+// One of lab's tools (scripts/lab.mjs).
+const validator = join(packageRoot, 'lab', 'node_modules', '.bin', 'action-validator')
 const workflows = readdirSync(join(packageRoot, '.github', 'workflows')).filter(name => /\.ya?ml$/.test(name))
 const pkg = JSON.parse(read('package.json')) as { version: string, license: string, engines: { node: string }, repository: { url: string } }
 const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')

@@ -11,7 +11,13 @@ export const DEMO_FIXTURE: Fixture = {
     id: 'proj_demo',
     name: 'Demo project',
     members: [{ user: 'user_demo', role: 'owner' }],
-    keys: [{ id: 'key_demo', label: 'Demo admin key', roles: 'admin', value: DEMO_KEY_SECRET }]
+    keys: [
+      { id: 'key_demo', label: 'Demo admin key', roles: 'admin', value: DEMO_KEY_SECRET },
+      // The contract's examples of delete and regenerate (openapi/basic-admin.overlay.yaml): trying them, or a
+      // generator's default run, acts on these and never on the demo key; a reset puts them back.
+      { id: 'key_demo_delete', label: 'Disposable demo key (delete it; reset restores it)', roles: 'read', value: 'basic_key_demo_disposable_delete_000000000' },
+      { id: 'key_demo_regenerate', label: 'Disposable demo key (regenerate it; reset restores it)', roles: 'read', value: 'basic_key_demo_disposable_regenerate_00000' }
+    ]
   }]
 }
 

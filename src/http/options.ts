@@ -5,7 +5,7 @@ import type { Config } from '../config.js'
 import { createRedactor, type Redactor } from '../domain/redact.js'
 import { clientErrorHandler } from './client-errors.js'
 import { OneLinePerRequest } from './log.js'
-import { routeNotFound } from './refusals.js'
+import { JSON_TYPE, routeNotFound } from './refusals.js'
 import { formatSchemaErrors } from './schema-errors.js'
 
 export const BODY_LIMIT = 16 * 1024
@@ -47,10 +47,12 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'
     clientErrorHandler,
     // A URL that cannot be decoded names no resource: answered as not found, in the usual shape.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      // Raised before the onRequest hook that names every answer, so named here.
-      reply.header('x-request-id', request.id)
-      if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(routeNotFound(request))
-      return reply.code(400).send({ error: 'Bad Request', message: error.message })
+      // Raised before the hooks that name every answer and drop Fastify's charset, so both done here (a Buffer keeps
+      // the content type as set).
+      reply.header('x-request-id', request.id).header('content-type', JSON_TYPE)
+      const bytes = (body: object): Buffer => Buffer.from(JSON.stringify(body))
+      if (error.code === 'FST_ERR_BAD_URL') return reply.code(404).send(bytes(routeNotFound(request)))
+      return reply.code(400).send(bytes({ error: 'Bad Request', message: error.message }))
     }
   }
 }

@@ -5,6 +5,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import { badInput, type Outcome, type Refusal } from '../domain/refusal.js'
 
 export const REALM = 'Bearer realm="basic-admin"'
+/** The media type of every JSON answer, as RFC 8259 registers it: no charset parameter (JSON is UTF-8). */
+export const JSON_TYPE = 'application/json'
 
 export interface Answer {
   statusCode: 400 | 401 | 404

@@ -2,7 +2,8 @@
 // (details logged under the request id, never sent). Each refusal logs why at info, in words the client never sees.
 import fp from 'fastify-plugin'
 import type { FastifyError } from 'fastify'
-import { badRequest, INTERNAL_ERROR, Refused, answerFor, routeNotFound } from '../http/refusals.js'
+import { answerNoRoute } from '../http/no-route.js'
+import { badRequest, INTERNAL_ERROR, Refused, answerFor } from '../http/refusals.js'
 import { BODY_LIMIT } from '../http/options.js'
 import type { Redactor } from '../domain/redact.js'
 import type { Refusal } from '../domain/refusal.js'
@@ -53,14 +54,12 @@ export default fp<{ redact: Redactor }>(async function errorsPlugin (app, option
       return reply.code(500).send(INTERNAL_ERROR)
     }
     // Fastify parses the body even for a route that does not exist; the route's absence is the answer.
-    if (request.is404) return reply.code(404).send(routeNotFound(request))
+    if (request.is404) return answerNoRoute(request, reply)
     request.log.info(why(refused.refusal, options.redact), MESSAGES[refused.refusal.kind])
     request.refusal = refused.refusal
     const answer = answerFor(refused.refusal)
     return reply.code(answer.statusCode).headers(answer.headers).send(answer.body)
   })
 
-  app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send(routeNotFound(request))
-  })
+  app.setNotFoundHandler(answerNoRoute)
 }, { name: 'errors' })

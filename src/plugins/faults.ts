@@ -6,7 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { faultBody, type FaultAction } from '../domain/faults.js'
 import { badInput, notVisible, unknownCredential, type Refusal } from '../domain/refusal.js'
-import { answerFor, badRequest } from '../http/refusals.js'
+import { answerFor, badRequest, JSON_TYPE } from '../http/refusals.js'
 import { CONTRACT_OPERATIONS, operationOfRoute } from './coverage.js'
 
 // The statuses the contract lists for each operation, for Prefer.
@@ -50,7 +50,7 @@ function drop (request: FastifyRequest, reply: FastifyReply, how: NonNullable<Fa
   } else {
     // A head that promises more body than ever comes.
     const body = JSON.stringify(faultBody(502, request.fault ?? ''))
-    socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${body.length * 2}\r\n${FAULT_HEADER}: ${request.fault ?? ''}\r\nx-request-id: ${request.id}\r\n\r\n${body.slice(0, body.length >> 1)}`)
+    socket.end(`HTTP/1.1 200 OK\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${body.length * 2}\r\n${FAULT_HEADER}: ${request.fault ?? ''}\r\nx-request-id: ${request.id}\r\n\r\n${body.slice(0, body.length >> 1)}`)
   }
 }
 

@@ -7,13 +7,15 @@ import { servedContractPath } from '../paths.js'
 
 /**
  * Serves openapi/basic-admin.served.yaml (the seed with the overlay applied, this server first in `servers`)
- * at /openapi.json, and Swagger UI for it at /docs, whose Try it out therefore calls this server.
+ * at /openapi.json, and Swagger UI for it at /docs with this server alone in `servers`, whose Try it out therefore
+ * calls this server and nothing else.
  */
 export default fp(async function swaggerPlugin (app) {
-  await app.register(swagger, {
-    mode: 'static',
-    specification: { document: parse(readFileSync(servedContractPath, 'utf8')) }
-  })
+  const document = parse(readFileSync(servedContractPath, 'utf8'))
+  await app.register(swagger, { mode: 'static', specification: { document } })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // Swagger UI offers this server alone: one change of its dropdown would send Try it out, with the token just
+  // authorised, to production or staging. /openapi.json keeps the seed's servers after this one.
+  const here = (document.servers as Array<{ url: string }>).filter(server => server.url === '/')
+  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: spec => ({ ...spec, servers: here }) })
 }, { name: 'swagger' })

@@ -14,8 +14,8 @@ const CHROMIUM = '/usr/bin/chromium'
 // Without the background-networking flags Chromium dials Google services, which the closed CI network refuses.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-const contract = parse(readFileSync(servedContractPath, 'utf8')) as { paths: Record<string, Record<string, unknown>> }
-const OPERATIONS = Object.entries(contract.paths).flatMap(([path, item]) => Object.keys(item).map(method => `${method.toUpperCase()} ${path}`)).sort()
+const contract = parse(readFileSync(servedContractPath, 'utf8')) as { servers: Array<{ url: string }>, paths: Record<string, Record<string, unknown>> }
+const OPERATIONS = Object.entries(contract.paths).flatMap(([path, item]) => Object.keys(item).filter(key => ['get', 'put', 'post', 'patch', 'delete'].includes(key)).map(method => `${method.toUpperCase()} ${path}`)).sort()
 const PATCH_PATH = '/project/{id}/key/{key_id}'
 
 // One browser for the file, a fresh context (cookies, storage) for each test. CI installs chromium (.ci/run);
@@ -113,12 +113,26 @@ t.test('every Try it out, executed in order with its prefilled values, answers a
     'POST /project/{id}/key/verify -> 200 /project/proj_demo/key/verify',
     'GET /project/{id}/key/{key_id} -> 200 /project/proj_demo/key/key_demo',
     'PATCH /project/{id}/key/{key_id} -> 200 /project/proj_demo/key/key_demo',
-    'DELETE /project/{id}/key/{key_id} -> 404 /project/proj_demo/key/KEY_ID',
-    'POST /project/{id}/key/{key_id}/regenerate -> 404 /project/proj_demo/key/KEY_ID/regenerate'
+    'DELETE /project/{id}/key/{key_id} -> 200 /project/proj_demo/key/key_demo_delete',
+    'POST /project/{id}/key/{key_id}/regenerate -> 200 /project/proj_demo/key/key_demo_regenerate/regenerate'
   ], 'each operation with the values the page filled in, in the order it lists them')
 
   t.match(row('key_demo'), { label: 'Renamed from the docs', roles: 'admin,read' }, 'the PATCH example kept admin')
-  t.strictSame(rows().map(key => key.label).sort(), ['Created from the docs', 'Renamed from the docs'], 'Create added one key; nothing was deleted')
+  t.strictSame(rows().map(key => key.id).sort(), [...rows().map(key => key.id).filter(id => !id.startsWith('key_demo')), 'key_demo', 'key_demo_regenerate'].sort(), 'Create added one key; only the disposable key_demo_delete is gone')
+  t.equal(rows().filter(key => !key.id.startsWith('key_demo')).map(key => key.label).join(), 'Created from the docs')
   const after = await fetch(`${origin}/project/proj_demo/key/key_demo`, { method: 'PATCH', headers: { authorization: `Bearer ${DEMO_KEY_SECRET}`, 'content-type': 'application/json' }, body: '{"label":"Renamed with curl","roles":"admin,read"}' })
   t.equal(after.status, 200, 'the demo key still makes the PATCH the banner prints')
+})
+
+t.test('the server list offers this server alone: no dropdown change can send Try it out to production or staging', async t => {
+  if (browser === undefined) return t.fail(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`)
+  const { app } = await build(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const page = await newPage(t)
+  await page.goto(`${origin}/docs`)
+  await page.locator('.opblock').first().waitFor()
+  const offered = await page.locator('.servers select option').evaluateAll(options => options.map(option => (option as HTMLOptionElement).value))
+  t.strictSame(offered, ['/'], 'one server, the one the page came from')
+  t.strictSame(contract.servers.map(server => server.url), ['/', 'https://api.basic.tech', 'https://beta.api.basic.tech', 'http://localhost:3003'], "while the served contract keeps the seed's servers after it")
 })

@@ -49,12 +49,14 @@ export async function pack (dest: string): Promise<Packed> {
 }
 
 interface LockEntry { version?: string, dev?: boolean, dependencies?: Record<string, string>, optionalDependencies?: Record<string, string>, peerDependencies?: Record<string, string>, peerDependenciesMeta?: Record<string, { optional?: boolean }> }
-const lock = (): Record<string, LockEntry> => (JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages
+// The test tools (tap, vitest, openapi-typescript...) are lab's (lab/package.json), installed in lab/node_modules.
+export const LAB = join(ROOT, 'lab')
+const lock = (root = ROOT): Record<string, LockEntry> => (JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }).packages
 
-/** The version of a package as this project's lockfile has it, for a consumer's package.json. */
+/** The version of a package as this project's lockfile has it, or else lab's, for a consumer's package.json. */
 export function lockedVersion (name: string): string {
-  const version = lock()[`node_modules/${name}`]?.version
-  if (version === undefined) throw new Error(`${name} is not in package-lock.json`)
+  const version = lock()[`node_modules/${name}`]?.version ?? lock(LAB)[`node_modules/${name}`]?.version
+  if (version === undefined) throw new Error(`${name} is in neither package-lock.json nor lab/package-lock.json`)
   return version
 }
 
@@ -84,27 +86,27 @@ function closure (packages: Record<string, LockEntry>, names: string[]): Set<str
   return new Set([...seen].map(path => /^node_modules\/(@[^/]+\/[^/]+|[^/]+)/.exec(path)![0]))
 }
 
-/** Copies node_modules folders (`node_modules/x`, `node_modules/@s/x`) with cp -a, several times faster than cpSync. */
-function copyFolders (consumer: string, folders: Iterable<string>): Set<string> {
+/** Copies node_modules folders (`node_modules/x`, `node_modules/@s/x`) of `from` with cp -a, several times faster than cpSync. */
+function copyFolders (consumer: string, folders: Iterable<string>, from = ROOT): Set<string> {
   const byParent = new Map<string, string[]>()
   for (const folder of folders) {
     // Optional packages for other platforms are in the lockfile but not on disk; a folder already there stays.
-    if (!existsSync(join(ROOT, folder)) || existsSync(join(consumer, folder))) continue
+    if (!existsSync(join(from, folder)) || existsSync(join(consumer, folder))) continue
     const parent = dirname(folder)
     byParent.set(parent, [...(byParent.get(parent) ?? []), folder])
   }
   const copied = new Set<string>()
   for (const [parent, list] of byParent) {
     mkdirSync(join(consumer, parent), { recursive: true })
-    const cp = spawnSync('cp', ['-a', ...list.map(folder => join(ROOT, folder)), join(consumer, parent)], { encoding: 'utf8' })
+    const cp = spawnSync('cp', ['-a', ...list.map(folder => join(from, folder)), join(consumer, parent)], { encoding: 'utf8' })
     if (cp.status !== 0) throw new Error(`cp -a into ${parent} failed: ${cp.stderr}`)
     for (const folder of list) copied.add(folder.slice('node_modules/'.length))
   }
   // A package without its bin links counts as not installed, and npm would fetch it again.
   const bin = join(consumer, 'node_modules', '.bin')
   mkdirSync(bin, { recursive: true })
-  for (const link of readdirSync(join(ROOT, 'node_modules', '.bin'))) {
-    const target = readlinkSync(join(ROOT, 'node_modules', '.bin', link))
+  for (const link of readdirSync(join(from, 'node_modules', '.bin'))) {
+    const target = readlinkSync(join(from, 'node_modules', '.bin', link))
     const parts = target.replace(/^\.\.\//, '').split('/')
     const name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!
     if (copied.has(name) && !existsSync(join(bin, link))) symlinkSync(target, join(bin, link))
@@ -123,7 +125,7 @@ export function preseed (consumer: string, devDependencies: string[] = []): void
   copyFolders(consumer, [...production, ...devDependencies.map(name => `node_modules/${name}`)])
 }
 
-/** Dev tools the consumer installed (tap, vitest), with everything they need, as this project has them. */
+/** Dev tools the consumer installed (tap, vitest), with everything they need, as this project's lab has them. */
 export function installTools (consumer: string, tools: string[]): void {
-  copyFolders(consumer, closure(lock(), tools))
+  copyFolders(consumer, closure(lock(LAB), tools), LAB)
 }

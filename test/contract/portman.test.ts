@@ -3,7 +3,7 @@
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { demoCall, DEMO_KEY_SECRET, runRecipe, startDemoServer } from './tools.js'
+import { demoCall, DEMO_KEY_SECRET, labScratch, runRecipe, startDemoServer } from './tools.js'
 
 const FILES = ['test/contract/portman/portman-config.json']
 
@@ -16,8 +16,8 @@ interface NewmanReport {
 }
 
 // The recipe of docs/contract.md as written: portman (its CLI, -u the served document) writes the collection, newman runs it.
-const dir = t.testdir()
-const { url } = await startDemoServer(fn => { t.teardown(fn) }, dir)
+const { url } = await startDemoServer(fn => { t.teardown(fn) }, t.testdir())
+const dir = labScratch(fn => { t.teardown(fn) }, 'portman')
 const run = await runRecipe('contract-portman', dir, url, FILES)
 const reportFile = join(dir, 'newman-report.json')
 if (!existsSync(reportFile)) throw new Error(`the recipe wrote no newman report (exit ${run.code}): ${run.stdout} ${run.stderr}`)
@@ -46,7 +46,7 @@ t.test('after the run the demo key still manages keys, and the key Portman creat
   t.match(read.json, { key: { id: 'key_demo', label: 'Renamed from the docs', roles: 'admin,read' } }, 'the PATCH example kept admin')
   const list = await fetch(`${served.url}/project/proj_demo/key`, { headers: { authorization: `Bearer ${DEMO_KEY_SECRET}` } })
   t.equal(list.status, 200)
-  t.strictSame(((await list.json()) as { data: Array<{ id: string }> }).data.map(key => key.id), ['key_demo'], 'created, regenerated, then deleted')
+  t.strictSame(((await list.json()) as { data: Array<{ id: string }> }).data.map(key => key.id), ['key_demo', 'key_demo_delete', 'key_demo_regenerate'], 'created, regenerated, then deleted; the disposable demo keys untouched')
 })
 
 // Portman copies each response schema into its test: the closed, required-listing objects of the overlay, so a

@@ -3,7 +3,7 @@ import t from 'tap'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { contractPath } from '../../src/paths.js'
-import { binOf, ROOT, runNode, runRecipe, startDemoServer } from './tools.js'
+import { binOf, labScratch, ROOT, runNode, runRecipe, startDemoServer } from './tools.js'
 
 const SPECTRAL = binOf('@stoplight/spectral-cli', 'spectral')
 const RULESET = join(ROOT, '.spectral.yaml')
@@ -26,12 +26,12 @@ async function lint (documents: string[], ruleset: string, dir: string): Promise
   return documents.map(document => results.filter(r => r.source === document).map(r => `${SEVERITY[r.severity]} ${r.code} ${r.path.join('.')}`).sort())
 }
 
-const dir = t.testdir({ 'oas-only.yaml': 'extends: ["spectral:oas"]\n', recipe: {} })
+const dir = t.testdir({ 'oas-only.yaml': 'extends: ["spectral:oas"]\n' })
 const { url } = await startDemoServer(fn => { t.teardown(fn) }, dir)
 // The recipe of docs/contract.md on the served document; the base file and the seed as JSON, one process per ruleset.
 const seedThere = existsSync(SEED)
 const runs = Promise.all([
-  runRecipe('contract-spectral', join(dir, 'recipe'), url, ['.spectral.yaml']),
+  runRecipe('contract-spectral', labScratch(fn => { t.teardown(fn) }, 'spectral'), url, ['.spectral.yaml']),
   lint([contractPath, ...(seedThere ? [SEED] : [])], RULESET, dir),
   seedThere ? lint([SEED], join(dir, 'oas-only.yaml'), dir) : [[]]
 ])

@@ -1,7 +1,7 @@
 // Outside tools as users run them (their own CLI entry, the arguments their docs give), against the document a
 // running server serves: `serve` from dist with the demo data, the way `npm start` runs it.
 import { runToEnd } from '../process/run-to-end.js'
-import { cpSync, readFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
@@ -63,14 +63,34 @@ export function recipe (name: string): string {
 }
 
 /**
- * Runs a recipe of docs/contract.md with bash in `cwd`, a scratch folder holding copies of the repository files it
- * names, with the server at `url` in place of localhost:3003. npx finds the tools in this package's node_modules
- * (the folder lies inside it) and is told never to download one.
+ * A scratch folder inside lab/ (scripts/lab.mjs), where npx finds lab's tools as it finds a project's own
+ * dependencies, so the recipes of docs/contract.md run there as written; removed at teardown.
  */
-export async function runRecipe (name: string, cwd: string, url: string, files: string[]): Promise<Run> {
+export function labScratch (teardown: Teardown, name: string): string {
+  mkdirSync(join(ROOT, 'lab', '.recipes'), { recursive: true })
+  const dir = mkdtempSync(join(ROOT, 'lab', '.recipes', `${name}-`))
+  teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/**
+ * Runs a recipe of docs/contract.md with bash in `cwd`, a scratch folder of labScratch holding copies of the
+ * repository files it names, with the server at `url` in place of localhost:3003. npx finds lab's tools and is told
+ * never to download one; an npm install in a recipe takes what npm's cache holds (lab's install put it there) before
+ * asking the registry. `edit` is for a control run only.
+ */
+export async function runRecipe (name: string, cwd: string, url: string, files: string[], edit: (script: string) => string = script => script): Promise<Run> {
   for (const file of files) cpSync(join(ROOT, file), join(cwd, file), { recursive: true })
-  const script = recipe(name).replaceAll(DOCUMENTED_URL, url)
+  const script = edit(recipe(name).replaceAll(DOCUMENTED_URL, url))
   return await runCommand('bash', ['-e', '-o', 'pipefail', '-c', script], {
-    cwd, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, npm_config_yes: 'false', npm_config_update_notifier: 'false', npm_config_fund: 'false' }
+    cwd,
+    env: {
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      npm_config_yes: 'false',
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      npm_config_prefer_offline: 'true'
+    }
   })
 }

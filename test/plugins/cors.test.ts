@@ -57,11 +57,13 @@ t.test('with CORS_ORIGIN, every operation of the contract has a preflight that a
   t.equal(any.headers['access-control-allow-origin'], '*')
 })
 
-t.test('without CORS_ORIGIN (the default) there is no CORS: a preflight is an unknown route and answers carry no CORS header', async t => {
+t.test('without CORS_ORIGIN (the default) there is no CORS: a preflight is a method the path does not take and answers carry no CORS header', async t => {
   const { app } = await build(t)
   const res = await app.inject({ method: 'OPTIONS', url: '/project/proj_one/key/key_read', headers: preflight('PATCH') })
-  t.equal(res.statusCode, 404)
-  t.same(res.json(), { error: 'Not Found', message: 'Route OPTIONS /project/proj_one/key/key_read not found' })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'GET, HEAD, PATCH, DELETE', 'OPTIONS is none of them')
+  t.same(res.json(), { error: 'Method Not Allowed', message: 'Route OPTIONS /project/proj_one/key/key_read not allowed: this path takes GET, HEAD, PATCH, DELETE' })
+  t.notOk(Object.keys(res.headers).some(name => name.startsWith('access-control-')), 'no access-control-* header on the 405')
   const get = await app.inject({ method: 'GET', url: '/health', headers: { origin: ORIGIN } })
   t.equal(get.statusCode, 200)
   t.notOk(Object.keys(get.headers).some(name => name.startsWith('access-control-')), 'no access-control-* header')

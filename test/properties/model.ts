@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { FIXTURE } from '../helper.js'
 import { INVALID as INVALID_ANSWER, SCOPE as SCOPE_ANSWER } from '../answers.js'
 
-export const JSON_TYPE = 'application/json; charset=utf-8'
+export const JSON_TYPE = 'application/json'
 export const BODY_LIMIT = 16 * 1024
 export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 

@@ -21,12 +21,17 @@ t.test('GET /docs answers the Swagger UI page, whose assets the server itself se
   }
 })
 
-t.test('the spec Swagger UI loads is the served contract, with this server first', async t => {
+t.test('the spec Swagger UI loads is the served contract with this server alone in servers; /openapi.json keeps the seed\'s after it', async t => {
   const { app } = await build(t)
-  const res = await app.inject('/docs/json')
-  t.equal(res.statusCode, 200)
-  t.strictSame(res.json(), served, 'the document /openapi.json serves')
-  t.strictSame(served.servers[0], { url: '/', description: 'This mock server (the address serving this document)' }, 'Try it out calls the server the page came from')
+  const here = { url: '/', description: 'This mock server (the address serving this document)' }
+  for (const url of ['/docs/json', '/docs/yaml']) {
+    const res = await app.inject(url)
+    t.equal(res.statusCode, 200, url)
+    const spec = (url.endsWith('json') ? res.json() : parse(res.body)) as typeof served
+    t.strictSame(spec.servers, [here], `${url}: Try it out can call the server the page came from, and nothing else`)
+    t.strictSame({ ...spec, servers: served.servers }, served, `${url}: otherwise the document /openapi.json serves`)
+  }
+  t.strictSame(served.servers.map(server => server.url), ['/', 'https://api.basic.tech', 'https://beta.api.basic.tech', 'http://localhost:3003'], 'the served contract: this server, then the seed\'s')
 })
 
 t.test('/openapi.json still serves the served contract unchanged after /docs has been loaded', async t => {

@@ -7,6 +7,6 @@ t.test('/health and /ready answer 200 {status:"ok"} without credentials', async 
     const res = await app.inject(url)
     t.equal(res.statusCode, 200, url)
     t.equal(res.body, '{"status":"ok"}')
-    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+    t.equal(res.headers['content-type'], 'application/json')
   }
 })

@@ -78,10 +78,19 @@ function allowedStatuses (method: string, url: string): number[] {
     const statics = template.filter(part => !part.startsWith('{')).length
     if (best === undefined || statics > best.statics) best = { statics, statuses }
   }
-  return best?.statuses ?? [404]
+  if (best !== undefined) return best.statuses
+  // A path some route takes with another method: 405 (docs/api.md); any other path, or one that cannot be decoded: 404.
+  // inject resolves dot segments (%2e%2e) as a URL parser does, so the path is the parsed one.
+  const parsed = new URL(url, 'http://localhost').pathname.split('/')
+  if (parsed.some(segment => { try { decodeURIComponent(segment); return false } catch { return true } })) return [404]
+  const known = ALL_ROUTES.some(route => {
+    const template = route.path.split('/')
+    return template.length === parsed.length && template.every((part, i) => part.startsWith('{') || part === parsed[i])
+  })
+  return known ? [405] : [404]
 }
 
-/** What is wrong with the answer's shape, if anything: 400/401 and unknown routes are {error, message}, a hidden key {error}. */
+/** What is wrong with the answer's shape, if anything: 400/401, unknown routes and 405s are {error, message}, a hidden key {error}. */
 function shapeProblem (res: LightMyRequestResponse): string | undefined {
   if (!/^application\/json/.test(String(res.headers['content-type']))) return `content-type ${String(res.headers['content-type'])}`
   if (res.statusCode === 200 || res.body === '{"error":"API key not found"}') return undefined

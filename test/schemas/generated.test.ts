@@ -3,12 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { applyOverlay, contractPath, generateAll, generateSchemas, outputDir, overlayPath, root, servedContractPath } from '../../scripts/generate-schemas.js'
-import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
+import { DEMO_FIXTURE, DEMO_KEY_SECRET } from '../../src/domain/demo.js'
+import { OPERATION_IDS } from '../../src/plugins/coverage.js'
 import { build } from '../helper.js'
-import { runRecipe } from '../contract/tools.js'
+import { labScratch, runRecipe } from '../contract/tools.js'
 
 type Schema = { type?: string, properties?: Record<string, Schema>, items?: Schema, required?: string[], additionalProperties?: unknown }
-type Operation = { operationId?: string, tags?: string[], parameters?: Array<{ name: string, example?: unknown }>, requestBody?: { required?: boolean, content: Record<string, { schema: Schema, example?: unknown }> }, responses: Record<string, { content: Record<string, { schema: Schema }> }> }
+type Operation = { operationId?: string, 'x-mock-operation-id'?: string, tags?: string[], parameters?: Array<{ name: string, example?: unknown }>, requestBody?: { required?: boolean, content: Record<string, { schema: Schema, example?: unknown }> }, responses: Record<string, { content: Record<string, { schema: Schema }> }> }
 interface Document { servers: Array<{ url: string }>, tags: Array<{ name: string }>, paths: Record<string, Record<string, Operation>>, components: unknown }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch']
@@ -46,7 +47,7 @@ t.test('applying the overlay fails on an action that changes nothing, or on anot
 })
 
 t.test('the openapi-format command docs/contract.md gives makes the same served document', async t => {
-  const dir = t.testdir()
+  const dir = labScratch(fn => { t.teardown(fn) }, 'apply-overlay')
   const run = await runRecipe('contract-apply-overlay', dir, 'http://unused', ['openapi/basic-admin.yaml', 'openapi/basic-admin.overlay.yaml'])
   t.equal(run.code, 0, `openapi-format exits 0: ${run.stderr}`)
   t.strictSame(parse(readFileSync(join(dir, 'basic-admin.served.yaml'), 'utf8')), served)
@@ -100,16 +101,29 @@ t.test('the examples keep the demo key usable: none touches key_demo but to read
     ['POST /project/{id}/key/verify', { id: 'proj_demo' }, { key: DEMO_KEY_SECRET, key_id: 'key_demo' }],
     ['GET /project/{id}/key/{key_id}', { id: 'proj_demo', key_id: 'key_demo' }, undefined],
     ['PATCH /project/{id}/key/{key_id}', { id: 'proj_demo', key_id: 'key_demo' }, { label: 'Renamed from the docs', roles: 'admin,read' }],
-    ['DELETE /project/{id}/key/{key_id}', { id: 'proj_demo', key_id: 'KEY_ID' }, undefined],
-    ['POST /project/{id}/key/{key_id}/regenerate', { id: 'proj_demo', key_id: 'KEY_ID' }, undefined],
+    ['DELETE /project/{id}/key/{key_id}', { id: 'proj_demo', key_id: 'key_demo_delete' }, undefined],
+    ['POST /project/{id}/key/{key_id}/regenerate', { id: 'proj_demo', key_id: 'key_demo_regenerate' }, undefined],
     ['GET /auth/.well-known/jwks.json', {}, undefined]
   ])
+  // Delete and regenerate act on keys of the demo data that are neither the demo key nor admin, so a default run of a
+  // generator (Portman, Dredd) finds them, and destroying them leaves the demo key able to manage keys.
+  const demoKeys = DEMO_FIXTURE.projects![0]!.keys!
+  for (const id of ['key_demo_delete', 'key_demo_regenerate']) t.match(demoKeys.find(key => key.id === id), { id, roles: 'read' }, `${id} is a disposable demo key`)
+})
+
+t.test('every operation has a name a user finds in the served contract: its operationId, or for the seed\'s PATCH an x-mock-operation-id', async t => {
+  const names = operations(served).map(([name, operation]) => [name, operation.operationId ?? operation['x-mock-operation-id']])
+  t.strictSame(names.map(([, id]) => id).sort(), [...OPERATION_IDS].sort(), 'the names the journal, faults and coverage use')
+  const patch = served.paths['/project/{id}/key/{key_id}']!.patch!
+  t.equal(patch.operationId, undefined, 'the seed\'s PATCH keeps no operationId')
+  t.equal(patch['x-mock-operation-id'], 'updateApiKey')
+  t.strictSame(operations(served).filter(([, operation]) => operation['x-mock-operation-id'] !== undefined).map(([name]) => name), ['PATCH /project/{id}/key/{key_id}'], 'only there')
 })
 
 t.test('/openapi.json serves the served contract as it is', async t => {
   const { app } = await build(t)
   const res = await app.inject('/openapi.json')
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), served)
 })

@@ -10,6 +10,7 @@ import { faultRuleProblem, FaultRuleSchema } from '../../domain/faults.js'
 import { checkFixture, FixtureError } from '../../domain/fixture.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../../domain/namespace.js'
 import { enterNamespace, namespaceRefusal } from '../../http/namespace.js'
+import { answerNoRoute } from '../../http/no-route.js'
 import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refusals.js'
 import { clearCoverage, coverageOf, coverageReport } from '../../operations/coverage.js'
 import { countRequestsSliced, FILTERS, findRequestsPage, type Home, type Paging, type RequestFilter } from '../../operations/requests.js'
@@ -40,6 +41,8 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
     const refused = enterNamespace(request)
     if (refused !== undefined) throw refused
   })
+  // Under /__admin the 405 of a wrong method goes to its bearer only (the hook above runs first): to others the plane is absent.
+  app.setNotFoundHandler(answerNoRoute)
   const config = { controlPlane: true }
   const schema = { hide: true }
 

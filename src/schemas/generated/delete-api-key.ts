@@ -7,7 +7,7 @@ export const DeleteApiKeyRoute = { method: 'DELETE', url: '/project/:id/key/:key
 
 export const DeleteApiKeyParamsSchema = Type.Object({
   id: Type.String({ description: 'Unique identifier of the project' }),
-  key_id: Type.String({ description: 'Unique identifier of the API key to delete (Create API key answers it). The example KEY_ID names no key, so trying it as it is answers 404 and leaves the demo key alone.' })
+  key_id: Type.String({ description: 'Unique identifier of the API key to delete (Create API key answers it). The example, key_demo_delete, is a disposable key of the demo data: deleting it leaves the demo key alone, and a reset puts it back.' })
 })
 
 export const DeleteApiKeyResponse200Schema = Type.Object({

@@ -7,7 +7,7 @@ export const RegenerateApiKeyRoute = { method: 'POST', url: '/project/:id/key/:k
 
 export const RegenerateApiKeyParamsSchema = Type.Object({
   id: Type.String({ description: 'Unique identifier of the project' }),
-  key_id: Type.String({ description: 'Unique identifier of the API key to regenerate (Create API key answers it). The example KEY_ID names no key, so trying it as it is answers 404 and leaves the demo key alone.' })
+  key_id: Type.String({ description: 'Unique identifier of the API key to regenerate (Create API key answers it). The example, key_demo_regenerate, is a disposable key of the demo data: regenerating it leaves the demo key\'s secret working, and a reset puts its own back.' })
 })
 
 export const RegenerateApiKeyResponse200Schema = Type.Object({

@@ -71,12 +71,18 @@ t.test('the admin token is accepted whatever the case of its Bearer scheme, as e
   }
 })
 
-t.test('an unknown /__admin path is the unknown-route 404 for the admin too', async t => {
+t.test('an unknown /__admin path is the unknown-route 404 for the admin too; a known one with another method, 405', async t => {
   const { app } = await build(t, { config: { ADMIN_TOKEN } })
-  for (const [method, url] of [['GET', '/__admin'], ['GET', '/__admin/'], ['POST', '/__admin/nothing'], ['GET', '/__admin/reset'], ['PUT', '/__admin/requests']] as const) {
+  for (const [method, url] of [['GET', '/__admin'], ['GET', '/__admin/'], ['POST', '/__admin/nothing'], ['GET', '/__admin/reset/x']] as const) {
     const res = await app.inject({ method, url, headers: ADMIN })
     t.equal(res.statusCode, 404, `${method} ${url}`)
     t.equal(res.body, notFound(method, url))
+  }
+  // Every path and method: test/routes/methods.test.ts.
+  for (const [method, url, allow] of [['GET', '/__admin/reset', 'POST'], ['PUT', '/__admin/requests', 'GET, HEAD, DELETE']] as const) {
+    const res = await app.inject({ method, url, headers: ADMIN })
+    t.equal(res.statusCode, 405, `${method} ${url}`)
+    t.equal(res.headers.allow, allow)
   }
 })
 

@@ -63,9 +63,12 @@ t.test('without a seed, everything goes', async t => {
 t.test('the demo data is the seed when the server loaded it', async t => {
   const { app, rows } = await build(t, { fixture: undefined, demo: true, config: { ADMIN_TOKEN } })
   const seed = state(app)
-  await app.inject({ method: 'DELETE', url: '/project/proj_demo/key/key_demo', headers: bearer(await userToken('user_demo')) })
+  for (const key of ['key_demo', 'key_demo_delete', 'key_demo_regenerate']) {
+    await app.inject({ method: 'DELETE', url: `/project/proj_demo/key/${key}`, headers: bearer(await userToken('user_demo')) })
+  }
   t.equal(rows().length, 0)
-  t.strictSame((await app.inject({ method: 'POST', url: '/__admin/reset', headers: ADMIN })).json(), { created: 4 })
+  // A user, a project, a membership, the demo key and the two disposable keys.
+  t.strictSame((await app.inject({ method: 'POST', url: '/__admin/reset', headers: ADMIN })).json(), { created: 6 })
   t.strictSame(state(app), seed)
 })
 

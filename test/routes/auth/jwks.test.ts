@@ -29,7 +29,7 @@ t.test('the JWKS route publishes the signing key; jose verifies a server token a
 
   const res = await fetch(`${url}/auth/.well-known/jwks.json`)
   t.equal(res.status, 200)
-  t.equal(res.headers.get('content-type'), 'application/json; charset=utf-8')
+  t.equal(res.headers.get('content-type'), 'application/json')
   t.equal(res.headers.get('cache-control'), 'public, max-age=300')
   const body = await res.json() as { keys: Array<Record<string, string>> }
   const key = app.signingKey.current()

@@ -15,7 +15,7 @@ t.test('creates a key: exactly id, label, roles, value and created_at, normalise
   clock.now = () => Date.parse('2026-03-04T05:06:07.891Z')
   const res = await call(app, create, 'proj_one', '', admin, { label: '  Nightly CI  ', roles: ' read , app:db:write,read,* ' })
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   const { key } = res.json()
   t.match(key.id, UUID)
   t.match(key.value, NEW_SECRET)

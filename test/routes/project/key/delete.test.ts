@@ -10,7 +10,7 @@ t.test('deletes a key: exactly {message}, the row is gone, and nothing else chan
   const before = rows()
   const res = await call(app, remove, 'proj_one', 'key_read', bearer(SECRETS.key_admin))
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { message: 'API key deleted' })
   t.equal(row('key_read'), undefined)
   t.strictSame(changedIds(before, rows()), ['key_admin', 'key_read'])

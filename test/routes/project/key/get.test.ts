@@ -11,7 +11,7 @@ t.test('reads a key with exactly id, label, roles and created_at, and changes on
   const before = rows()
   const res = await call(app, get, 'proj_one', 'key_read', bearer(SECRETS.key_admin))
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { key: { id: 'key_read', label: 'Read key', roles: 'read,app:db:read', created_at: '2026-04-05T06:07:08.009Z' } })
   t.strictSame(changedIds(before, rows()), ['key_admin'])
 })

@@ -17,7 +17,7 @@ t.test('create, use, list, patch, regenerate, verify and delete one key over HTT
     const res = await fetch(`${base}${path}`, {
       method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) })
     })
-    t.equal(res.headers.get('content-type'), 'application/json; charset=utf-8', `${method} ${path}: JSON`)
+    t.equal(res.headers.get('content-type'), 'application/json', `${method} ${path}: JSON`)
     return { status: res.status, challenge: res.headers.get('www-authenticate'), json: await res.json() as Record<string, any> }
   }
 

@@ -17,7 +17,7 @@ t.test("lists exactly the project's keys with exactly the contract's fields, and
   const before = rows()
   const res = await call(app, list, 'proj_one', '', bearer(SECRETS.key_admin))
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { data: [fixtureKey('key_admin', 'Admin key', 'admin'), fixtureKey('key_read', 'Read key', 'read,app:db:read')] })
   t.strictSame(changedIds(before, rows()), ['key_admin'], 'a read moves only the calling key\'s last_used')
 

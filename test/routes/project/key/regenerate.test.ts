@@ -16,7 +16,7 @@ t.test('answers exactly id, label, roles, value, is_private and created_at, and 
   clock.now = () => Date.parse('2026-05-07T00:00:00.000Z')
   const res = await call(app, regenerate, 'proj_one', 'key_read', bearer(await userToken('user_owner')))
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   const { value } = res.json().key
   t.match(value, NEW_SECRET)
   t.not(value, SECRETS.key_read)

@@ -50,7 +50,7 @@ for (const [name, auth, expected] of cases) {
     const before = rows()
     const res = await patchKey(app, 'proj_one', 'key_read', { label: 'Changed' }, await auth())
     t.equal(res.statusCode, expected.status)
-    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+    t.equal(res.headers['content-type'], 'application/json')
     if (expected.status === 200) {
       t.equal(res.json().key.label, 'Changed')
       t.equal(row('key_read')?.label, 'Changed')

@@ -71,7 +71,7 @@ t.test('updates label and roles, normalised, and answers exactly the contract fi
   clock.now = () => Date.parse('2026-01-02T03:04:05.678Z')
   const res = await patchKey(app, 'proj_one', 'key_read', { label: '  Nightly CI  ', roles: ' read , app:db:write,read,* ' }, auth)
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { key: { id: 'key_read', label: 'Nightly CI', roles: 'read,app:db:write,*', updated_at: '2026-01-02T03:04:05.678Z' } })
   t.match(row('key_read'), { project_id: 'proj_one', label: 'Nightly CI', roles: 'read,app:db:write,*', updated_at: Date.parse('2026-01-02T03:04:05.678Z') })
 })
@@ -139,11 +139,14 @@ t.test('path ids that cannot exist answer 404 as not found', async t => {
   t.strictSame(rows(), before)
 })
 
-t.test('unknown routes answer 404 with error and message', async t => {
+t.test('unknown routes answer 404 with error and message; a known path with another method, 405', async t => {
   const { app } = await build(t)
-  const res = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read', payload: { label: 'x' }, headers: auth })
+  const res = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read/x', payload: { label: 'x' }, headers: auth })
   t.equal(res.statusCode, 404)
-  t.strictSame(res.json(), { error: 'Not Found', message: 'Route PUT /project/proj_one/key/key_read not found' })
+  t.strictSame(res.json(), { error: 'Not Found', message: 'Route PUT /project/proj_one/key/key_read/x not found' })
+  const put = await app.inject({ method: 'PUT', url: '/project/proj_one/key/key_read', payload: { label: 'x' }, headers: auth })
+  t.equal(put.statusCode, 405)
+  t.strictSame(put.json(), { error: 'Method Not Allowed', message: 'Route PUT /project/proj_one/key/key_read not allowed: this path takes GET, HEAD, PATCH, DELETE' })
 })
 
 t.test('a change answered 200 survives closing and reopening the database file', async t => {

@@ -15,7 +15,7 @@ t.test('a live secret of the project is valid: exactly is_valid and the key\'s i
   clock.now = () => Date.parse('2026-06-08T00:00:00.000Z')
   const res = await call(app, verify, 'proj_one', '', bearer(SECRETS.key_admin), { key: SECRETS.key_read })
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+  t.equal(res.headers['content-type'], 'application/json')
   t.strictSame(res.json(), { is_valid: true, key: { id: 'key_read', label: 'Read key', roles: 'read,app:db:read', created_at: SEEDED } })
   t.strictSame(changedIds(before, rows()), ['key_admin'], 'verifying a secret is not using it: only the caller\'s last_used moves')
 
