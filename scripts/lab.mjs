@@ -124,7 +124,7 @@ export async function ready () {
     if (!existsSync(STAMP) || readFileSync(STAMP, 'utf8') !== stampOf()) install()
     const names = tools()
     for (const source of SOURCES) linkInto(join(ROOT, source, 'node_modules'), names)
-    if (existsSync(join(ROOT, 'dist-test'))) linkInto(join(ROOT, 'dist-test', 'node_modules'), names)
+    // dist-test/ is build:tests' own (it makes it anew and links lab there): linking here too raced its rmSync in npm test.
     linkBins(names)
   })
 }
