@@ -34,6 +34,8 @@ export class NamespaceLimitError extends Error {
 const CHECKPOINT_INTERVAL_MS = 50
 /** Descriptors a namespace's database holds: the file, -wal and -shm of the server's connection, the file and -wal of the checkpoint worker's. */
 export const DESCRIPTORS_PER_NAMESPACE = 5
+/** Of those, the checkpoint worker's connection holds two (the database and its -wal) once the server listens. */
+const CHECKPOINTER_DESCRIPTORS = 2
 /** Descriptors always left for connections and everything else: a quarter of the limit, at least 100. */
 const descriptorReserve = (limit: number): number => Math.max(100, Math.floor(limit / 4))
 const FILE = /^ns-([A-Za-z0-9_.-]{1,64})\.db$/
@@ -93,8 +95,13 @@ export function createNamespaces (options: NamespacesOptions) {
         `the server holds ${options.limit} namespaces (NAMESPACE_LIMIT / namespaceLimit): drop one with mock.namespace(name).drop()`)
     }
     if (inMemory || maxDescriptors === undefined) return
-    const open = descriptorsOpen()
-    if (open !== undefined && open + DESCRIPTORS_PER_NAMESPACE > maxDescriptors - descriptorReserve(maxDescriptors)) throw descriptorError()
+    // The checkpoint worker opens its two files of a namespace a moment after the namespace opens: those not open yet
+    // are counted as if they were, or a burst of new namespaces would find room that is gone once the worker catches up.
+    const open = descriptorsOpen(folder === undefined ? undefined : join(folder, 'ns-'))
+    if (open === undefined) return
+    const each = checkpointer === undefined ? DESCRIPTORS_PER_NAMESPACE - CHECKPOINTER_DESCRIPTORS : DESCRIPTORS_PER_NAMESPACE
+    const pending = Math.max(0, opened.size * each - open.under)
+    if (open.total + pending + DESCRIPTORS_PER_NAMESPACE > maxDescriptors - descriptorReserve(maxDescriptors)) throw descriptorError()
   }
 
   const descriptorError = (): NamespaceLimitError => new NamespaceLimitError(
