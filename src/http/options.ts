@@ -34,6 +34,10 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'
     routerOptions: { maxParamLength: 65536 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Every plugin is ours and none waits on the network: Fastify's 10 s per plugin only ever fired on a starved CI
+    // machine (load 25 on 2 cores: the contract's parse in the swagger plugin took longer), failing a start that would
+    // have succeeded. A minute still names a plugin that truly hangs.
+    pluginTimeout: 60_000,
     // New requests during shutdown are still served; the contract has no 503.
     return503OnClosing: false,
     // A caller's own x-request-id is kept when it is a plausible id that holds no credential; otherwise a UUID.
