@@ -15,6 +15,9 @@ import { createCoverage, type Coverage } from './stores/coverage.js'
 import { createJournal, type Journal, type JournalBudget } from './stores/journal.js'
 
 export { createJournalBudget } from './stores/journal.js'
+// What opening a world can fail with, for the front doors that word it (the CLI).
+export { DatabaseOpenError } from './db/database.js'
+export { MigrationError } from './db/migrate.js'
 import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
 import { createKeyStore, type KeyStore } from './stores/keys.js'
 import { createMemberStore, type MemberStore } from './stores/members.js'
