@@ -5,7 +5,7 @@ import type { Clock } from './domain/clock.js'
 import { createFaults, type Faults } from './domain/faults.js'
 import type { Fixture } from './domain/fixture.js'
 import { DEFAULT_NAMESPACE, NamespaceDroppedError } from './domain/namespace.js'
-import { openDatabase, type Db } from './db/database.js'
+import { openDatabase, writeTransaction, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
 import { backstopPages, type Checkpointer } from './db/checkpointer.js'
 import { emptyTables } from './db/reset.js'
@@ -118,7 +118,7 @@ export function openWorld (options: WorldOptions): World {
     transact: <T>(work: () => T): Promise<T> => closing === undefined ? unitOfWork.run(work) : Promise.reject(refuse()),
     transactNow: <T>(work: () => T): T => {
       if (closing !== undefined) throw refuse()
-      return db.transaction(work).immediate()
+      return writeTransaction(db, work)
     },
     emptyTables: (): string[] => emptyTables(db),
     ping: (): void => { ping.get() },

@@ -32,8 +32,6 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'
     bodyLimit: BODY_LIMIT,
     // Any id that fits in Node's 16 KiB of headers reaches the route (and its 404).
     routerOptions: { maxParamLength: 65536 },
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     // New requests during shutdown are still served; the contract has no 503.
     return503OnClosing: false,
     // A caller's own x-request-id is kept when it is a plausible id that holds no credential; otherwise a UUID.
