@@ -6,8 +6,12 @@
 //   stores:      src/stores/              (rows in, rows out)
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
+// Every front door: HTTP (app, server, http/, plugins/, routes/), the CLI (cli.ts and its helpers), in-process (mock-server, index).
+const FRONT_DOORS = '^src/(http|plugins|routes)/|^src/(app|server|cli|cli-args|coverage-command|coverage-report|seed-file|mock-server|index|config)\\.ts$'
+
 const below = {
-  operations: ['^src/operations/', '^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
+  // The contract's generated schemas are values (TypeBox), no HTTP: the operations read the contract's operations from them.
+  operations: ['^src/operations/', '^src/schemas/generated/', '^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
   world: ['^src/(world|namespaces)\\.ts$', '^src/stores/', '^src/db/', '^src/domain/', '^src/paths\\.ts$'],
   stores: ['^src/stores/', '^src/db/', '^src/domain/'],
   db: ['^src/db/', '^src/domain/'],
@@ -31,9 +35,9 @@ module.exports = {
     layerRule('domain', '^src/domain/'),
     {
       name: 'front-doors-skip-no-layer',
-      comment: 'routes, plugins and the HTTP helpers reach data through operations and the world, never a store or the database',
+      comment: 'every front door (HTTP, the CLI, startMockServer) reaches data through operations and the world, never a store or the database',
       severity: 'error',
-      from: { path: '^src/(http|plugins|routes)/' },
+      from: { path: FRONT_DOORS },
       to: { path: '^src/(stores|db)/' }
     },
     {

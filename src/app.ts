@@ -27,6 +27,7 @@ import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
+import { createControlPlane } from './operations/control-plane.js'
 import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
@@ -106,6 +107,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(jsonBodyPlugin)
     await app.register(checkpointerPlugin)
     await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
+    // The one control plane: /__admin and startMockServer both call it.
+    app.decorate('controlPlane', createControlPlane(namespaces, app.jwt))
     if (config.ADMIN_TOKEN !== undefined || options.record === true) {
       await app.register(coveragePlugin)
       await app.register(journalPlugin, { redact })

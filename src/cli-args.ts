@@ -1,6 +1,7 @@
 // The command line's words: its usage text, and the arguments read into values with one-line errors.
 import { parseArgs } from 'node:util'
 import { ConfigSchema, flagName, SETTINGS, shownDefault } from './config.js'
+import { closestMatch } from 'leven'
 
 const settingsHelp = SETTINGS.map(s => {
   const { description } = ConfigSchema.properties[s] as { description: string }
@@ -44,19 +45,8 @@ const OPTIONS: Record<string, Option> = {
   version: { type: 'boolean', short: 'v' }
 }
 
-/** The closest option within two edits, for "did you mean". */
-function closest (name: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j)
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i]
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-      row = next
-    }
-    return row[b.length]!
-  }
-  return Object.keys(OPTIONS).map(option => ({ option, d: distance(name, option) })).filter(c => c.d <= 2).sort((x, y) => x.d - y.d)[0]?.option
-}
+/** The closest option within two edits, for "did you mean" (the first of the closest, in OPTIONS' order). */
+const closest = (name: string): string | undefined => closestMatch(name, Object.keys(OPTIONS), { maxDistance: 2 })
 
 /**
  * node:util's parseArgs reads the arguments; its own errors quote unevenly and never say what to do, so the

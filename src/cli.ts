@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { parse, required, text, USAGE, UsageError } from './cli-args.js'
 import { CoverageError, coverageCommand } from './coverage-command.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
-import { DatabaseOpenError } from './db/database.js'
 import { systemClock } from './domain/clock.js'
 import { SYSTEM } from './domain/credential.js'
 import { printable } from './domain/printable.js'
@@ -12,17 +11,16 @@ import { FixtureError, readFixtureFile } from './domain/fixture.js'
 import type { Refusal } from './domain/refusal.js'
 import { RuleError } from './domain/rules.js'
 import { SigningKeyError } from './domain/signing-key.js'
-import { MigrationError } from './db/migrate.js'
 import { createKeyNow } from './operations/create-key.js'
-import { loadFixture, resetToSeedNow } from './operations/seed.js'
+import { loadFixture, projectIds, resetToSeedNow } from './operations/seed.js'
 import { isKnownUser, mintToken, tokenService } from './operations/tokens.js'
 import { packageRoot } from './paths.js'
 import { readSeedFile } from './seed-file.js'
-import { openWorld, type Seed, type World } from './world.js'
+import { DatabaseOpenError, MigrationError, openWorld, type Seed, type World } from './world.js'
 
 /** What projects the database has, for the message of an unknown one: the first five, or how to get some. */
 async function projectsOf (config: Config): Promise<string> {
-  const ids = await withWorld(config, world => world.members.projectIds(6))
+  const ids = await withWorld(config, world => projectIds(world, 6))
   if (ids.length === 0) return 'it has no projects yet (load a fixture with: basic-admin-mock seed FILE)'
   return `its projects are ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`
 }

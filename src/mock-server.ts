@@ -4,20 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import { closestMatch } from 'leven'
 import { buildApp } from './app.js'
 import { loadConfig, type Config } from './config.js'
-import { Value } from '@sinclair/typebox/value'
-import { SYSTEM } from './domain/credential.js'
-import { faultRuleProblem, FaultRuleSchema, type FaultRule, type StoredFault } from './domain/faults.js'
-import { DEFAULT_NAMESPACE, namespaceNameProblem } from './domain/namespace.js'
+import type { FaultRule, StoredFault } from './domain/faults.js'
 import { checkFixture, readFixtureFile, type Fixture } from './domain/fixture.js'
 import type { Outcome, Refusal } from './domain/refusal.js'
-import { coverageOf, type CoverageReport } from './operations/coverage.js'
-import { createKeyNow, type CreatedKey } from './operations/create-key.js'
-import { countRequests, findRequests, type Home, type JournalEntry, type RequestFilter } from './operations/requests.js'
-import { resetToSeed } from './operations/seed.js'
-import { mintToken } from './operations/tokens.js'
+import { DROP_DEFAULT } from './operations/control-plane.js'
+import type { CoverageReport } from './operations/coverage.js'
+import type { CreatedKey } from './operations/create-key.js'
+import type { JournalEntry, RequestFilter } from './operations/requests.js'
 import { NamespaceLimitError } from './namespaces.js'
 import type { World } from './world.js'
-import { CONTRACT_OPERATIONS, OPERATION_IDS } from './plugins/coverage.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -172,12 +167,16 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const host = options.host ?? '127.0.0.1'
-  const worldOf = (name: string | undefined): World => {
-    if (name === undefined) return app.world
-    const problem = namespaceNameProblem(name)
+  // Every method below is a thin adapter over the control plane (src/operations/control-plane.ts), acting as the default namespace.
+  const plane = app.controlPlane
+  const named = (name: string): void => {
+    const problem = plane.namespaceProblem(name)
     if (problem !== undefined) throw new TypeError(`namespace ${problem}`)
+  }
+  const worldOf = (name: string): World => {
+    named(name)
     try {
-      return app.namespaces.get(name)
+      return plane.openNamespace(name)
     } catch (error) {
       if (!(error instanceof NamespaceLimitError)) throw error
       const message = `namespace ${JSON.stringify(name)}: ${error.inProcess}`
@@ -189,33 +188,33 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     if (world.closing) throw new TypeError(`namespace ${JSON.stringify(name)} was dropped: mock.namespace(${JSON.stringify(name)}) opens it again from the seed`)
     return world
   }
-  const token: MockServer['token'] = (userId, tokenOptions = {}) => {
-    const minted = mintToken(app.jwt, { user: userId, alg: tokenOptions.alg, expiresIn: tokenOptions.expiresIn })
-    if (!minted.ok) throw typeError(minted.refusal)
-    return minted.value.token
-  }
+  const token: MockServer['token'] = (userId, tokenOptions = {}) =>
+    valueOr(plane.token({ user: userId, alg: tokenOptions.alg, expiresIn: tokenOptions.expiresIn })).token
   const keyMaker = (world: World): MockServer['createKey'] => (projectId, label, roles) => {
-    const created = createKeyNow(world, SYSTEM, { projectId, label, roles })
+    const created = plane.createKey(world, { projectId, label, roles })
     if (!created.ok) throw created.refusal.kind === 'not-visible' ? new TypeError(`unknown project ${JSON.stringify(projectId)}`) : typeError(created.refusal)
     return created.value
   }
   // Never opens a namespace, as requests({ namespace }) does not: a misspelt name would hold rules no request meets.
-  const faultsOf = (namespace: string | undefined): World['faults'] => {
+  const faultsOf = (namespace: string | undefined): World => {
     if (options.adminToken === undefined) throw new TypeError('faults exist only with the control plane: start the server with adminToken')
-    if (namespace === undefined) return app.world.faults
-    const problem = namespaceNameProblem(namespace)
-    if (problem !== undefined) throw new TypeError(`namespace ${problem}`)
-    const world = app.namespaces.find(namespace)
+    if (namespace === undefined) return app.world
+    named(namespace)
+    const world = plane.openedNamespace(namespace)
     if (world === undefined) throw new TypeError(`namespace ${JSON.stringify(namespace)} is not open: open it with mock.namespace(${JSON.stringify(namespace)}) first`)
-    return world.faults
+    return world
   }
-  // In-process calls come from the default namespace.
-  const home = (): Home => ({ world: app.world, namespace: DEFAULT_NAMESPACE, lookup: name => app.namespaces.find(name) })
+  /** The namespace drop, its refusal as this API's TypeError. */
+  const drop = async (name: string): Promise<boolean> => {
+    const dropped = await plane.dropNamespace(name)
+    if (!dropped.ok && dropped.refusal.kind === 'bad-input' && dropped.refusal.rule === DROP_DEFAULT) throw new TypeError('the default namespace cannot be dropped: reset it with mock.reset()')
+    return valueOr(dropped)
+  }
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     app,
     close: async () => { await app.close() },
-    reset: async () => { await resetToSeed(app.world) },
+    reset: async () => { await plane.reset(app.world) },
     token,
     createKey: keyMaker(app.world),
     namespace: (name) => {
@@ -224,23 +223,24 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       return {
         name,
         headers: { 'x-mock-namespace': name },
-        reset: async () => { await resetToSeed(live(name, world)) },
+        reset: async () => { await plane.reset(live(name, world)) },
         token,
         createKey,
-        drop: async () => name === DEFAULT_NAMESPACE ? await Promise.reject(new TypeError('the default namespace cannot be dropped: reset it with mock.reset()')) : await app.namespaces.drop(name)
+        drop: async () => await drop(name)
       }
     },
     faults: {
       add: (rule, namespace) => {
-        const checked = Value.Check(FaultRuleSchema, rule) ? faultRuleProblem(rule, CONTRACT_OPERATIONS) : `${Value.Errors(FaultRuleSchema, rule).First()?.path ?? ''} ${Value.Errors(FaultRuleSchema, rule).First()?.message ?? 'is invalid'}`.trim()
-        if (checked !== undefined) throw new TypeError(`fault rule: ${checked}`)
-        return faultsOf(namespace).add(rule)
+        // The rule first, then where it goes: a bad rule is named before a namespace that is not open.
+        const checked = plane.checkFault(rule)
+        if (!checked.ok) throw new TypeError(`fault rule: ${checked.refusal.kind === 'bad-input' ? checked.refusal.message : checked.refusal.kind}`)
+        return valueOr(plane.addFault(faultsOf(namespace), checked.value))
       },
-      clear: (namespace) => { faultsOf(namespace).clear() }
+      clear: (namespace) => { plane.clearFaults(faultsOf(namespace)) }
     },
     // Copies: the caller may change what it gets without changing the journal.
-    requests: (filter = {}) => structuredClone(valueOr(findRequests(home(), filter, OPERATION_IDS))),
-    count: (filter = {}) => valueOr(countRequests(home(), filter, OPERATION_IDS)),
-    coverage: (...args: unknown[]) => valueOr(coverageOf(home(), coverageNamespaces(args), () => app.namespaces.list(), CONTRACT_OPERATIONS))
+    requests: (filter = {}) => structuredClone(valueOr(plane.requests(app.world, filter))),
+    count: (filter = {}) => valueOr(plane.count(app.world, filter)),
+    coverage: (...args: unknown[]) => valueOr(plane.coverage(app.world, coverageNamespaces(args)))
   }
 }

@@ -2,22 +2,26 @@
 // memory, the journal and the clock. The app builds one (the default namespace); everything that acts on data is
 // given a world, never a database. See docs/architecture.md.
 import type { Clock } from './domain/clock.js'
-import { createFaults, type Faults } from './domain/faults.js'
 import type { Fixture } from './domain/fixture.js'
 import { DEFAULT_NAMESPACE, NamespaceDroppedError } from './domain/namespace.js'
-import { openDatabase, type Db } from './db/database.js'
+import { openDatabase, writeTransaction, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
 import { backstopPages, type Checkpointer } from './db/checkpointer.js'
 import { emptyTables } from './db/reset.js'
 import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
 import { createCoverage, type Coverage } from './stores/coverage.js'
+import { createFaults, type Faults } from './stores/faults.js'
 import { createJournal, type Journal, type JournalBudget } from './stores/journal.js'
 
 export { createJournalBudget } from './stores/journal.js'
+// What opening a world can fail with, for the front doors that word it (the CLI).
+export { DatabaseOpenError } from './db/database.js'
+export { MigrationError } from './db/migrate.js'
 import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
 import { createKeyStore, type KeyStore } from './stores/keys.js'
 import { createMemberStore, type MemberStore } from './stores/members.js'
+import { signingKeySource, type SigningKeySource } from './stores/signing-keys.js'
 
 /** What a reset goes back to: a fixture (SEED_FILE's, or one given in-process), or the demo data. */
 export interface Seed {
@@ -56,7 +60,9 @@ export interface World {
   members: MemberStore
   memory: KeyMemory
   journal: Journal
-  /** The fault rules of this world's namespace (src/domain/faults.ts). */
+  /** The RS256 key pair kept in this database, made on first use and stamped by the clock given. */
+  signingKeys: (clock: Clock) => SigningKeySource
+  /** The fault rules of this world's namespace (src/stores/faults.ts). */
   faults: Faults
   /** What requests exercised of the contract, since the world opened or its last reset (docs/coverage.md). */
   coverage: Coverage
@@ -110,12 +116,13 @@ export function openWorld (options: WorldOptions): World {
     members: createMemberStore(db),
     memory,
     journal,
+    signingKeys: (clock: Clock): SigningKeySource => signingKeySource(db, clock),
     faults: createFaults(options.faultSeed ?? '', name),
     coverage: createCoverage(new Date().toISOString()),
     transact: <T>(work: () => T): Promise<T> => closing === undefined ? unitOfWork.run(work) : Promise.reject(refuse()),
     transactNow: <T>(work: () => T): T => {
       if (closing !== undefined) throw refuse()
-      return db.transaction(work).immediate()
+      return writeTransaction(db, work)
     },
     emptyTables: (): string[] => emptyTables(db),
     ping: (): void => { ping.get() },

@@ -67,9 +67,3 @@ export function openDatabase (path: string): Db {
 export function writeTransaction<T> (db: Db, fn: () => T): T {
   return db.transaction(fn).immediate()
 }
-
-/** writeTransaction made once, for writes on a hot path: better-sqlite3's wrapper is costly to build per call. */
-export function immediateTransaction<A extends unknown[], R> (db: Db, fn: (...args: A) => R): (...args: A) => R {
-  const transaction = db.transaction(fn)
-  return (...args: A) => transaction.immediate(...args)
-}

@@ -37,11 +37,22 @@ export function normaliseRoles (roles: string): string {
   return [...seen].join(',')
 }
 
-const EXPLAINED: Record<string, (value: string) => string> = { label: normaliseLabel, roles: normaliseRoles }
+/**
+ * The key fields a PATCH may set, each with its rule (which gives the stored form): the one list. The store writes
+ * and reads these columns, the views answer them, coverage counts a rule of each, all from here; adding a field is
+ * its rule here, the contract and a migration (docs/architecture.md, "Adding a key field").
+ */
+export const KEY_FIELDS = { label: normaliseLabel, roles: normaliseRoles }
+export type KeyField = keyof typeof KEY_FIELDS
+export const KEY_FIELD_NAMES = Object.keys(KEY_FIELDS) as KeyField[]
+/** The fields as stored. */
+export type KeyFields = { [F in KeyField]: ReturnType<typeof KEY_FIELDS[F]> }
+/** The fields as a caller gives them, before their rules. */
+export type KeyFieldInput = { [F in KeyField]?: Parameters<typeof KEY_FIELDS[F]>[0] | undefined }
 
 /** The sentence the rules give for a body field's value (`label`, `roles`), or undefined when they accept it. */
 export function explainRule (field: string, value: string): string | undefined {
-  const rule = EXPLAINED[field]
+  const rule = (KEY_FIELDS as Record<string, (value: string) => unknown>)[field]
   try {
     rule?.(value)
     return undefined

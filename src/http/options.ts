@@ -32,8 +32,6 @@ export function fastifyOptions (config: Pick<Config, 'LOG_LEVEL' | 'ADMIN_TOKEN'
     bodyLimit: BODY_LIMIT,
     // Any id that fits in Node's 16 KiB of headers reaches the route (and its 404).
     routerOptions: { maxParamLength: 65536 },
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     // Every plugin is ours and none waits on the network: Fastify's 10 s per plugin only ever fired on a starved CI
     // machine (load 25 on 2 cores: the contract's parse in the swagger plugin took longer), failing a start that would
     // have succeeded. A minute still names a plugin that truly hangs.

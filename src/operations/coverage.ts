@@ -2,6 +2,7 @@
 // 400, 401 and 404 every rule that can answer it) against what the world's requests exercised. The operations and
 // their statuses and bodies come from the contract, given by the front door; the rule names are the server's own.
 import { DEFAULT_NAMESPACE } from '../domain/namespace.js'
+import { KEY_FIELD_NAMES } from '../domain/rules.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import type { CoverageCount } from '../stores/coverage.js'
 import type { World } from '../world.js'
@@ -34,7 +35,7 @@ export const NO_BODY_RULE = 'no-body'
 /** A GET's body is never read (src/plugins/json-body.ts): its one 400 is to an Expect other than 100-continue. */
 export const GET_RULE = 'expect'
 /** The body rules a schema cannot say (src/domain/rules.ts), each named by the property it checks. */
-export const FIELD_RULES = ['label', 'roles'] as const
+export const FIELD_RULES: readonly string[] = KEY_FIELD_NAMES
 /** Every 401: no credential, one that is not live, one that may not manage the project. */
 export const CREDENTIAL_RULES = ['missing-credentials', 'unknown-credential', 'insufficient-scope'] as const
 /** Every 404 of an operation: whatever is missing or not the caller's. */

@@ -1,22 +1,26 @@
 // Inputs as the operations take them: checked by the body rules of docs/api.md, "Request bodies" (src/domain/rules.ts), and
 // answered as a refusal that names the rule, never thrown.
-import { isValidId, normaliseLabel, normaliseRoles, RuleError } from '../domain/rules.js'
+import { isValidId, KEY_FIELD_NAMES, KEY_FIELDS, RuleError, type KeyFieldInput, type KeyFields } from '../domain/rules.js'
 import { badInput, notVisible, type Refusal } from '../domain/refusal.js'
 
-export interface KeyChanges { label: string | undefined, roles: string | undefined }
+/** The fields given, as stored; a field not given is absent (left as it is). */
+export type KeyChanges = Partial<KeyFields>
 
-/** The label and roles as stored (trimmed, de-duplicated), or the refusal of the first rule they break. */
-export function keyChanges (input: { label?: string | undefined, roles?: string | undefined }): KeyChanges | Refusal {
-  try {
-    return {
-      label: input.label === undefined ? undefined : normaliseLabel(input.label),
-      roles: input.roles === undefined ? undefined : normaliseRoles(input.roles)
+/** The key fields given (label, roles, ...) as stored (trimmed, de-duplicated), or the refusal of the first rule they break. */
+export function keyChanges (input: KeyFieldInput): KeyChanges | Refusal {
+  const changes: Record<string, unknown> = {}
+  for (const field of KEY_FIELD_NAMES) {
+    const value = input[field]
+    if (value === undefined) continue
+    try {
+      changes[field] = (KEY_FIELDS[field] as (value: unknown) => unknown)(value)
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error
+      // The rule's message names its field already ("label must...", "roles: ...").
+      return badInput(field, undefined, error.message)
     }
-  } catch (error) {
-    if (!(error instanceof RuleError)) throw error
-    // The rule's message names its field already ("label must...", "roles: ...").
-    return badInput(error.message.startsWith('label') ? 'label' : 'roles', undefined, error.message)
   }
+  return changes as KeyChanges
 }
 
 /** The not-visible refusal for path ids the store could not hold (docs/api.md, "Request bodies": 404, never 500). */

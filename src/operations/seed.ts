@@ -102,6 +102,9 @@ export function demoKey (world: World): { principal: Principal | undefined, exis
   })
 }
 
+/** The first `limit` project ids of a world, for the CLI's message about an unknown one. */
+export const projectIds = (world: World, limit: number): string[] => world.members.projectIds(limit)
+
 /** How many users, projects and keys a world holds, and requests its journal keeps (GET /__admin/namespaces). */
 export function countRows (world: World): { users: number, projects: number, keys: number, requests: number } {
   return { ...world.members.counts(), keys: world.keys.count(), requests: world.journal.size() }

@@ -4,7 +4,6 @@ import { DURATION_HINT, MAX_DURATION_S, MAX_DURATION_TEXT, parseDuration } from 
 import { systemClock } from '../domain/clock.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../domain/jwt.js'
 import { fixedSigningKey, readSigningKeyFile, type SigningKeySource } from '../domain/signing-key.js'
-import { signingKeySource } from '../stores/signing-keys.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import type { World } from '../world.js'
 
@@ -20,7 +19,7 @@ export interface TokenSettings extends Omit<JwtSettings, 'signingKey'> {
 export function tokenService (settings: TokenSettings, world?: World): { jwt: JwtService, signingKey: SigningKeySource | undefined } {
   const { privateKeyFile, ...jwtSettings } = settings
   // Real time, not the clock: making the key on first use must not take a CLOCK tick that a run after a reset would not.
-  const signingKey = privateKeyFile !== undefined ? fixedSigningKey(readSigningKeyFile(privateKeyFile)) : world === undefined ? undefined : signingKeySource(world.db, systemClock)
+  const signingKey = privateKeyFile !== undefined ? fixedSigningKey(readSigningKeyFile(privateKeyFile)) : world === undefined ? undefined : world.signingKeys(systemClock)
   return { jwt: createJwtService({ ...jwtSettings, signingKey }), signingKey }
 }
 

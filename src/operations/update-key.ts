@@ -1,12 +1,14 @@
-// PATCH /project/{id}/key/{key_id}: the label and roles change together or not at all.
+// PATCH /project/{id}/key/{key_id}: the fields given (label, roles) change together or not at all.
 import type { Credential } from '../domain/credential.js'
 import { done, notVisible, refused, type Outcome } from '../domain/refusal.js'
+import type { KeyFieldInput } from '../domain/rules.js'
 import type { World } from '../world.js'
 import { asKeyManager } from './access.js'
 import { isRefusal, keyChanges } from './input.js'
 import { updatedView } from './key-views.js'
 
-export interface UpdateKeyInput { projectId: string, keyId: string, label?: string | undefined, roles?: string | undefined }
+/** The key's fields as the body gives them (src/domain/rules.ts KEY_FIELDS); those absent stay as they are. */
+export type UpdateKeyInput = { projectId: string, keyId: string } & KeyFieldInput
 
 export async function updateKey (world: World, credential: Credential, input: UpdateKeyInput): Promise<Outcome<ReturnType<typeof updatedView>>> {
   const changes = keyChanges(input)

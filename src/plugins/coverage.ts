@@ -4,8 +4,10 @@
 import fp from 'fastify-plugin'
 import type { onResponseHookHandler, RouteOptions } from 'fastify'
 import type { Refusal } from '../domain/refusal.js'
-import type { BodySchema, ContractOperation } from '../operations/coverage.js'
-import * as contract from '../schemas/generated/index.js'
+import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../operations/contract.js'
+import { countAnswer } from '../operations/control-plane.js'
+
+export { CONTRACT_OPERATIONS, OPERATION_IDS }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,28 +15,6 @@ declare module 'fastify' {
     operationId?: string
   }
 }
-
-const generated = contract as unknown as Record<string, unknown>
-
-/**
- * Every operation of the contract, from the schemas generated from it (src/schemas/generated/): `XRoute`,
- * `XResponseSchemas` and `XBodySchema` for each, X being the operationId with a capital.
- */
-export const CONTRACT_OPERATIONS: readonly ContractOperation[] = Object.keys(generated)
-  .filter(name => name.endsWith('Route'))
-  .map(name => {
-    const base = name.slice(0, -'Route'.length)
-    const route = generated[name] as { method: string, url: string }
-    return {
-      id: base[0]!.toLowerCase() + base.slice(1),
-      method: route.method,
-      path: route.url.replace(/:(\w+)/g, '{$1}'),
-      statuses: Object.keys(generated[`${base}ResponseSchemas`] as object).map(Number),
-      body: generated[`${base}BodySchema`] as BodySchema | undefined
-    }
-  })
-
-export const OPERATION_IDS: readonly string[] = CONTRACT_OPERATIONS.map(operation => operation.id)
 
 const byRoute = new Map(CONTRACT_OPERATIONS.map(operation => [`${operation.method} ${operation.path.replace(/\{(\w+)\}/g, ':$1')}`, operation.id]))
 
@@ -45,10 +25,10 @@ export const operationOfRoute = (method: string, url: string | undefined): strin
 export const ruleOf = (refusal: Refusal | null): string | null => refusal === null ? null : refusal.kind === 'bad-input' ? refusal.rule : refusal.kind
 
 function counter (operation: string): onResponseHookHandler {
-  return function countAnswer (request, reply, done) {
+  return function counted (request, reply, done) {
     // An injected answer (a fault rule's, Prefer's) exercised nothing of the server.
     // == null: without the journal plugin (this plugin alone) nothing decorates `fault`.
-    if (request.fault == null) request.world.coverage.hit(operation, reply.statusCode, ruleOf(request.refusal))
+    if (request.fault == null) countAnswer(request.world, operation, reply.statusCode, ruleOf(request.refusal))
     done()
   }
 }

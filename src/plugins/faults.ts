@@ -8,6 +8,7 @@ import { faultBody, type FaultAction } from '../domain/faults.js'
 import { badInput, notVisible, unknownCredential, type Refusal } from '../domain/refusal.js'
 import { answerFor, badRequest, JSON_TYPE } from '../http/refusals.js'
 import { CONTRACT_OPERATIONS, operationOfRoute } from './coverage.js'
+import { faultFor } from '../operations/control-plane.js'
 
 // The statuses the contract lists for each operation, for Prefer.
 const STATUSES = new Map(CONTRACT_OPERATIONS.map(operation => [operation.id, operation.statuses]))
@@ -89,7 +90,7 @@ export default fp(async function faultsPlugin (app) {
     if (preferred(request, reply, done, operation)) return
     const principal = request.principal
     const caller = principal?.kind === 'key' ? principal.keyId : principal?.kind === 'user' ? principal.userId : undefined
-    const action = request.world.faults.decide({ operation, method: request.method, path: request.url.split('?')[0]!, caller })
+    const action = faultFor(request.world, { operation, method: request.method, path: request.url.split('?')[0]!, caller })
     if (action === undefined) return done()
     request.fault = action.id
     if (action.delayMs === 0) return act(request, reply, done, action)

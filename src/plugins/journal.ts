@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import type { Redactor } from '../domain/redact.js'
+import { journalRequest } from '../operations/control-plane.js'
 
 export const CONTROL_PLANE = '/__admin'
 
@@ -35,7 +36,7 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
     if (routed?.controlPlane === true || isControlPlane(request.url)) return
     // A CORS preflight is the browser's, not the client's: no request of the API.
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) return
-    request.world.journal.add({
+    journalRequest(request.world, {
       time: new Date().toISOString(),
       request_id: request.id,
       operation: routed?.operationId ?? null,

@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import type { Credential, Principal } from '../domain/credential.js'
 import type { Namespaces } from '../namespaces.js'
+import type { ControlPlane } from '../operations/control-plane.js'
 import type { World } from '../world.js'
 
 declare module 'fastify' {
@@ -11,6 +12,8 @@ declare module 'fastify' {
     /** The default namespace's world. */
     world: World
     namespaces: Namespaces
+    /** The control plane's operations (src/operations/control-plane.ts), for /__admin and startMockServer. */
+    controlPlane: ControlPlane
   }
   interface FastifyRequest {
     world: World

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ping } from '../operations/control-plane.js'
 
 const StatusSchema = Type.Object({ status: Type.Literal('ok') })
 
@@ -11,7 +12,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', { schema, config }, async () => ({ status: 'ok' as const }))
   // The world is migrated and seeded before the server listens, so a readable database means ready.
   app.get('/ready', { schema, config }, async (request) => {
-    request.world.ping()
+    ping(request.world)
     return { status: 'ok' as const }
   })
 }

@@ -1,25 +1,28 @@
 // The api_keys table: rows in, rows out. Who may do what is decided above (src/operations/); times come from there.
+// The columns of the key's own fields (label, roles, ...) come from their one list, KEY_FIELDS in src/domain/rules.ts.
+import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/database.js'
+import { KEY_FIELD_NAMES, type KeyFields } from '../domain/rules.js'
 
-export interface KeyRow {
+export type KeyRow = {
   id: string
   project_id: string
-  label: string
-  roles: string
   key_hash: Buffer
   created_at: number
   updated_at: number
   last_used: number | null
   is_private: 0 | 1
-}
+} & KeyFields
 
-export type UpdatedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'updated_at'>
-export type ListedKey = Pick<KeyRow, 'id' | 'label' | 'roles' | 'is_private' | 'last_used' | 'created_at'>
+export type UpdatedKey = Pick<KeyRow, 'id' | 'updated_at'> & KeyFields
+export type ListedKey = Pick<KeyRow, 'id' | 'is_private' | 'last_used' | 'created_at'> & KeyFields
 export type SecretOwner = Pick<KeyRow, 'id' | 'project_id' | 'roles'>
 
-export interface NewKey { id: string, projectId: string, label: string, roles: string, hash: Buffer, isPrivate: boolean, now: number }
+/** A new key; a field not given is stored as NULL (a field a PATCH sets later, say). */
+export type NewKey = { id: string, projectId: string, hash: Buffer, isPrivate: boolean, now: number } & Partial<KeyFields>
 
-const LISTED = 'id, label, roles, is_private, last_used, created_at'
+const FIELDS = KEY_FIELD_NAMES.join(', ')
+const LISTED = `id, ${FIELDS}, is_private, last_used, created_at`
 
 /**
  * A secret within one project, by the (project_id, key_hash) index, named: left to itself SQLite takes the unique
@@ -35,15 +38,25 @@ export function createKeyStore (db: Db) {
   const get = db.prepare<[string, string], ListedKey>(`SELECT ${LISTED} FROM api_keys WHERE project_id = ? AND id = ?`)
   const projectOf = db.prepare<[string], string>('SELECT project_id FROM api_keys WHERE id = ?').pluck()
   const idByHash = db.prepare<[Buffer], string>('SELECT id FROM api_keys WHERE key_hash = ?').pluck()
-  const insert = db.prepare<[string, string, string, string, Buffer, number, number, number]>(
-    `INSERT INTO api_keys (id, project_id, label, roles, key_hash, is_private, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-  // updated_at moves forward strictly, even twice in one millisecond or from two processes.
-  // RETURNING is read with .all(): in autocommit, .get() leaves the statement open and WAL checkpoints never finish.
-  const update = db.prepare<{ project: string, id: string, label: string | null, roles: string | null, now: number }, UpdatedKey>(
-    `UPDATE api_keys SET label = coalesce(@label, label), roles = coalesce(@roles, roles), updated_at = max(@now, updated_at + 1)
-     WHERE id = @id AND project_id = @project
-     RETURNING id, label, roles, updated_at`)
+  const insert = db.prepare<Record<string, unknown>>(
+    `INSERT INTO api_keys (id, project_id, ${FIELDS}, key_hash, is_private, created_at, updated_at)
+     VALUES (@id, @project, ${KEY_FIELD_NAMES.map(field => `@${field}`).join(', ')}, @hash, @is_private, @now, @now)`)
+  // One UPDATE per set of fields given, made on first use: a field absent stays, a field given (NULL too) is written.
+  const updates = new Map<string, Statement<Record<string, unknown>, UpdatedKey>>()
+  const updateOf = (fields: string[]): Statement<Record<string, unknown>, UpdatedKey> => {
+    const name = fields.join(',')
+    let statement = updates.get(name)
+    if (statement === undefined) {
+      // updated_at moves forward strictly, even twice in one millisecond or from two processes.
+      // RETURNING is read with .all(): in autocommit, .get() leaves the statement open and WAL checkpoints never finish.
+      statement = db.prepare<Record<string, unknown>, UpdatedKey>(
+        `UPDATE api_keys SET ${fields.map(field => `${field} = @${field}, `).join('')}updated_at = max(@now, updated_at + 1)
+         WHERE id = @id AND project_id = @project
+         RETURNING id, ${FIELDS}, updated_at`)
+      updates.set(name, statement)
+    }
+    return statement
+  }
   const rehash = db.prepare<{ project: string, id: string, hash: Buffer, now: number }, ListedKey>(
     `UPDATE api_keys SET key_hash = @hash, updated_at = max(@now, updated_at + 1)
      WHERE id = @id AND project_id = @project
@@ -61,11 +74,21 @@ export function createKeyStore (db: Db) {
     projectOf: (keyId: string): string | undefined => projectOf.get(keyId),
     idByHash: (hash: Buffer): string | undefined => idByHash.get(hash),
     insert (key: NewKey): void {
-      insert.run(key.id, key.projectId, key.label, key.roles, key.hash, key.isPrivate ? 1 : 0, key.now, key.now)
+      const values: Record<string, unknown> = { id: key.id, project: key.projectId, hash: key.hash, is_private: key.isPrivate ? 1 : 0, now: key.now }
+      for (const field of KEY_FIELD_NAMES) values[field] = key[field] ?? null
+      insert.run(values)
     },
-    /** undefined when the key is not in that project. */
-    update: (projectId: string, keyId: string, changes: { label: string | undefined, roles: string | undefined }, now: number): UpdatedKey | undefined =>
-      update.all({ project: projectId, id: keyId, label: changes.label ?? null, roles: changes.roles ?? null, now })[0],
+    /** Writes the fields given (absent ones stay); undefined when the key is not in that project. */
+    update (projectId: string, keyId: string, changes: Partial<KeyFields>, now: number): UpdatedKey | undefined {
+      const values: Record<string, unknown> = { project: projectId, id: keyId, now }
+      const fields: string[] = []
+      for (const field of KEY_FIELD_NAMES) {
+        if (changes[field] === undefined) continue
+        fields.push(field)
+        values[field] = changes[field]
+      }
+      return updateOf(fields).all(values)[0]
+    },
     rehash: (projectId: string, keyId: string, hash: Buffer, now: number): ListedKey | undefined =>
       rehash.all({ project: projectId, id: keyId, hash, now })[0],
     /** false when the key is not in that project. */

@@ -49,10 +49,8 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...contract.UpdateApiKeyRoute,
     schema: { params: contract.UpdateApiKeyParamsSchema, body: contract.UpdateApiKeyBodySchema, response: withFault(contract.UpdateApiKeyResponseSchemas) },
-    handler: async (request) => {
-      const { label, roles } = request.body
-      return { key: valueOf(await updateKey(request.world, request.credential!, { projectId: request.params.id, keyId: request.params.key_id, label, roles })) }
-    }
+    // The body passes through: the operation knows the key's fields (src/domain/rules.ts KEY_FIELDS).
+    handler: async (request) => ({ key: valueOf(await updateKey(request.world, request.credential!, { ...request.body, projectId: request.params.id, keyId: request.params.key_id })) })
   })
 
   app.route({
