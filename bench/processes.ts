@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { availableParallelism, loadavg } from 'node:os'
 
 export interface Started {
   child: ChildProcess
@@ -35,8 +36,14 @@ export function memoryKb (pid: number, field: 'VmRSS' | 'VmHWM'): number | undef
  */
 export const UNTRACKED: readonly string[] = process.env._TAPJS_PROCESSINFO_COVERAGE_ === '0' ? ['/usr/bin/env', '-u', 'NODE_OPTIONS'] : []
 
+/**
+ * How long a start may take before it is reported as hung: `idleMs`, times the one-minute load per core when that is
+ * over 1 (a start that took 38 s at load 35 on 2 cores was no hang, only a starved machine).
+ */
+export const startPatience = (idleMs: number): number => Math.round(idleMs * Math.max(1, loadavg()[0]! / availableParallelism()))
+
 /** Spawns command on a free port (PORT) and polls readyPath until it answers 200. */
-export async function start (command: string[], env: Record<string, string>, readyPath: string, timeoutMs = 30_000): Promise<Started> {
+export async function start (command: string[], env: Record<string, string>, readyPath: string, timeoutMs = startPatience(30_000)): Promise<Started> {
   const port = await freePort()
   const began = performance.now()
   // "{PORT}" in the arguments becomes the port, for tools that take it as a flag.

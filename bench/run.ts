@@ -13,7 +13,7 @@ import { packageRoot } from '../src/paths.js'
 import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
-import { memoryKb, start, UNTRACKED, type Started } from './processes.js'
+import { memoryKb, start, startPatience, UNTRACKED, type Started } from './processes.js'
 
 // The package root, also when this file runs compiled (dist-test/, under npm test).
 const root = packageRoot
@@ -311,7 +311,7 @@ export async function runScale (options: { log?: (line: string) => void, large?:
     log(`seed of ${large.projects * large.keys} keys: ${seed.seconds.toFixed(1)} s, fixture ${seed.fixtureMb.toFixed(0)} MB, peak RSS ${seed.peakRssMb.toFixed(0)} MB, database ${seed.databaseMb.toFixed(0)} MB`)
     const env = { JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
     const small = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: smallDb }, '/ready')
-    const big = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', 120_000)
+    const big = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', startPatience(120_000))
     const bare = await start([process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready')
     try {
       const scenarios: Scenario[] = [
