@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { startMockServer } from '../mock-server.js'
 import { compare, type Finding } from './compare.js'
 import { send, type Answer } from './http.js'
-import { NO_KEY, script, type Side } from './steps.js'
+import { createdLabel, NO_KEY, script, type Side } from './steps.js'
 
 export interface DriftOptions {
   /** The service to compare with, e.g. https://api.basic.tech: every request of the run goes there and to the local mock only. */
@@ -96,6 +96,8 @@ export async function drift (options: DriftOptions): Promise<DriftReport> {
   const report: DriftReport = { target: base.origin + base.pathname.replace(/\/+$/, ''), project: options.project, startedAt: new Date().toISOString(), ok: false, steps: [], findings: [], accepted: [], unusedAccepts: [], cleanup: [], interrupted: false }
   const accept = new Set(options.accept ?? [])
   const used = new Set<string>()
+  // The create went out but its answer did not come back: the key may exist, found again by its label at cleanup.
+  let createLost = false
   try {
     for (const step of script(runId)) {
       if (options.signal?.aborted === true) {
@@ -103,6 +105,7 @@ export async function drift (options: DriftOptions): Promise<DriftReport> {
         break
       }
       const onTarget = await send(base, step.build(options.project, options.token, sides.target), { timeoutMs, ca: options.ca, signal: options.signal })
+      if (step.name === 'create-key' && !onTarget.ok) createLost = true
       const onMock = await send(mockBase, step.build(options.project, options.token, sides.mock), { timeoutMs })
       for (const [answer, side, name] of [[onTarget, sides.target, 'target'], [onMock, sides.mock, 'mock']] as const) {
         if (!answer.ok || answer.status < 200 || answer.status > 299) continue
@@ -125,6 +128,7 @@ export async function drift (options: DriftOptions): Promise<DriftReport> {
   } finally {
     if (options.signal?.aborted === true) report.interrupted = true
     // Its own timeout, never the run's signal: an interrupted run still deletes what it created.
+    if (createLost) for (const id of await keysLabelled(base, options, createdLabel(runId), timeoutMs)) created.add(id)
     for (const id of created) {
       const answer = await send(base, { method: 'DELETE', path: `/project/${encodeURIComponent(options.project)}/key/${encodeURIComponent(id)}`, headers: { authorization: `Bearer ${options.token}` } }, { timeoutMs, ca: options.ca })
       report.cleanup.push(answer.ok && (answer.status === 200 || answer.status === 404) ? `deleted key ${id} (${answer.status})` : `could not delete key ${id}: ${described(answer)}; delete it by hand`)
@@ -135,6 +139,18 @@ export async function drift (options: DriftOptions): Promise<DriftReport> {
   report.unusedAccepts = [...accept].filter(id => !used.has(id))
   report.ok = report.findings.length === 0 && created.size === 0 && !report.interrupted
   return scrubbed(report, options.token)
+}
+
+/** The ids of the target's keys with this label (none when the list cannot be read). */
+async function keysLabelled (base: URL, options: DriftOptions, label: string, timeoutMs: number): Promise<string[]> {
+  const answer = await send(base, { method: 'GET', path: `/project/${encodeURIComponent(options.project)}/key`, headers: { authorization: `Bearer ${options.token}` } }, { timeoutMs, ca: options.ca })
+  if (!answer.ok || answer.status !== 200) return []
+  try {
+    const { data } = JSON.parse(answer.text) as { data?: Array<{ id?: unknown, label?: unknown }> }
+    return (data ?? []).filter(key => key.label === label && typeof key.id === 'string').map(key => key.id as string)
+  } catch {
+    return []
+  }
 }
 
 /** The report with the token replaced wherever it could have slipped in (an echoing service's answer). */

@@ -39,12 +39,15 @@ function keyOf (body: unknown): { id?: unknown, value?: unknown } {
   return (body as { key?: { id?: unknown, value?: unknown } } | null)?.key ?? {}
 }
 
+/** The label the run's key is created with: what finds it again when the create's answer was lost. */
+export const createdLabel = (runId: string): string => `basic-admin-mock drift ${runId}`
+
 export function script (runId: string): Step[] {
   return [
     {
       name: 'create-key',
       shown: 'POST /project/{project}/key {"label":"basic-admin-mock drift …","roles":"read"}',
-      build: (project, token) => ({ method: 'POST', path: `/project/${encodeURIComponent(project)}/key`, headers: { ...auth(token), ...json }, body: JSON.stringify({ label: `basic-admin-mock drift ${runId}`, roles: 'read' }) }),
+      build: (project, token) => ({ method: 'POST', path: `/project/${encodeURIComponent(project)}/key`, headers: { ...auth(token), ...json }, body: JSON.stringify({ label: createdLabel(runId), roles: 'read' }) }),
       capture: (body, side) => {
         const { id, value } = keyOf(body)
         if (typeof id === 'string') side.keyId = id

@@ -104,3 +104,19 @@ t.test('bad options are refused before anything is sent', async t => {
   await t.rejects(drift({ target: 'https://example.com', project: PROJECT, token: 'secret' }), new DriftError('--token must be an admin API key of the project (basic_key_ and at least 20 characters): the mock world is seeded with the same value'))
   await t.rejects(drift({ target: 'https://example.com', project: PROJECT, token: TOKEN, timeout: 0 }), new DriftError('--timeout must be 1 to 600000 ms (got 0)'))
 })
+
+t.test('the create went through but its answer was lost: the cleanup finds the key by its label and deletes it', async t => {
+  const target = await standIn(t, (req, _body, res, forward) => {
+    if (req.method !== 'POST' || req.url !== `/project/${PROJECT}/key`) return false
+    forward(undefined, (status, headers, text) => {
+      res.socket!.destroy()
+      return [status, headers, text]
+    })
+    return true
+  })
+  const report = await drift({ target: target.url, project: PROJECT, token: TOKEN, timeout })
+  t.match(report.findings[0], { id: 'create-key:transport', target: /^dropped: / })
+  t.equal(report.cleanup.length, 1)
+  t.match(report.cleanup[0], /^deleted key \S+ \(200\)$/)
+  t.strictSame((await target.keyIds()).sort(), ['key_drift_admin', 'key_other'], 'no key of the run is left on the target')
+})
