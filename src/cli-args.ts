@@ -23,6 +23,8 @@ Commands:
   coverage --url URL [--format F] [--require CASES] [--min PERCENT]
                                           print what a running server's requests exercised
                                           of the contract (coverage --help: every option)
+  drift --target URL --project ID         compare the mock with the real service, request by request
+                                          (drift --help: every option; docs/drift.md)
   help, --help, -h                        print this help
   --version, -v                           print the version
 

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { parse, required, text, USAGE, UsageError } from './cli-args.js'
 import { CoverageError, coverageCommand } from './coverage-command.js'
 import { ConfigError, DEVELOPMENT_SECRET_WARNING, flagName, loadConfig, usesDevelopmentSecret, type Config } from './config.js'
+import { driftCommand } from './drift/command.js'
+import { DriftError } from './drift/run.js'
 import { systemClock } from './domain/clock.js'
 import { SYSTEM } from './domain/credential.js'
 import { printable } from './domain/printable.js'
@@ -60,6 +62,10 @@ let settings: Config | undefined
 async function run (argv: string[]): Promise<void> {
   // A client of a running server: its own options, none of the server's settings.
   if (argv[0] === 'coverage') return await coverageCommand(argv.slice(1), process.env, text => process.stdout.write(text))
+  if (argv[0] === 'drift') {
+    process.exitCode = await driftCommand(argv.slice(1), process.env, text => process.stdout.write(text))
+    return
+  }
   const { values, positionals } = parse(argv)
   if (values.help === true || positionals[0] === 'help') {
     process.stdout.write(USAGE)
@@ -138,7 +144,7 @@ async function run (argv: string[]): Promise<void> {
   }
 }
 
-const EXPECTED = [UsageError, ConfigError, CoverageError, DatabaseOpenError, FixtureError, MigrationError, RuleError, SigningKeyError]
+const EXPECTED = [UsageError, ConfigError, CoverageError, DriftError, DatabaseOpenError, FixtureError, MigrationError, RuleError, SigningKeyError]
 
 /**
  * The one line an error is on, control characters escaped: expected failures as they are worded, a newer database

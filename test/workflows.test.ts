@@ -29,7 +29,7 @@ const workflowRecipes = [...readRecipes(packageRoot).values()].filter(recipe => 
 
 t.test('every workflow, and each GitHub Actions recipe of the documentation, pass action-validator', async t => {
   t.ok(workflows.includes('release.yml'), 'the release workflow is there')
-  t.strictSame(workflowRecipes.map(recipe => recipe.name).sort(), ['docker-github-actions', 'github-actions'], 'the recipes: the installed package, and the image')
+  t.strictSame(workflowRecipes.map(recipe => recipe.name).sort(), ['docker-github-actions', 'drift-workflow', 'github-actions'], 'the recipes: the installed package, the image, the drift check')
   const dir = t.testdir()
   const recipes = workflowRecipes.map(recipe => {
     const file = join(dir, `${recipe.name}.yml`)
