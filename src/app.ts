@@ -44,13 +44,15 @@ export interface AppOptions {
   logStream?: LogStream
   /** Keep the journal and coverage counts even without ADMIN_TOKEN (startMockServer reads them in-process). */
   record?: boolean
+  /** Listen with TLS, this key pair (src/tls.ts). */
+  https?: { key: string, cert: string }
 }
 
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const fastifyConfig = fastifyOptions(config, options.logStream)
-  const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
+  const app = (Fastify({ ...fastifyConfig, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.https === undefined ? {} : { https: options.https }) }) as unknown as FastifyInstance)
     .withTypeProvider<TypeBoxTypeProvider>()
   // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
   const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
