@@ -27,6 +27,7 @@ import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
+import { readProviderStatesFile } from './provider-states-file.js'
 import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
@@ -115,7 +116,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     if (config.ADMIN_TOKEN !== undefined) {
       // Faults and Prefer exist only with the control plane.
       await app.register(faultsPlugin)
-      await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+      const providerStates = config.PROVIDER_STATES === undefined ? undefined : { states: readProviderStatesFile(config.PROVIDER_STATES), source: config.PROVIDER_STATES }
+      await app.register(controlPlane, { token: config.ADMIN_TOKEN, providerStates })
     } else {
       // Without it, Prefer: code= is refused, and /__admin says it is off.
       await app.register(preferRefused)

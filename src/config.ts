@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
   NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
   FAULT_SEED: Type.String({ default: '0', description: 'seed of the generator that decides probabilistic faults, so runs repeat' }),
   CORS_ORIGIN: Type.Optional(Type.String({ minLength: 1, shown: 'none: no CORS headers', description: 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173' })),
+  PROVIDER_STATES: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'JSON file of Pact provider states, each a fixture: POST /__admin/provider-states (with ADMIN_TOKEN) loads one' })),
   HTTPS: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'host names (comma-separated, e.g. localhost,127.0.0.1) of a self-signed certificate made at start: the server speaks HTTPS, the banner shows the certificate\'s file and fingerprint' })),
   TLS_CERT: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'PEM certificate file (with TLS_KEY): the server speaks HTTPS with it' })),
   TLS_KEY: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'PEM private key file of TLS_CERT' })),
@@ -80,6 +81,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   }
   if (config.CORS_ORIGIN !== undefined && corsOrigins(config.CORS_ORIGIN) === undefined) {
     throw new ConfigError(`invalid setting CORS_ORIGIN: must be * or a comma-separated list of origins such as http://localhost:5173, each scheme://host[:port] without a path (got ${JSON.stringify(config.CORS_ORIGIN)})`)
+  }
+  if (config.PROVIDER_STATES !== undefined && config.ADMIN_TOKEN === undefined) {
+    throw new ConfigError('invalid setting PROVIDER_STATES: its route is on the control plane: set ADMIN_TOKEN too')
   }
   httpsProblem(config)
   return config

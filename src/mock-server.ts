@@ -49,6 +49,8 @@ export interface MockServerOptions {
   /** HTTPS with this PEM certificate file and its private key file (TLS_CERT, TLS_KEY). */
   tlsCert?: string
   tlsKey?: string
+  /** A JSON file of Pact provider states for POST /__admin/provider-states (PROVIDER_STATES; needs adminToken). */
+  providerStates?: string
   /** With https or tlsCert: HTTPS on this port (0 a free one) and plain HTTP on `port` (HTTPS_PORT); default HTTPS alone. */
   httpsPort?: number
 }
@@ -118,7 +120,7 @@ export interface MockServer {
   coverage: (options?: CoverageOptions) => CoverageReport
 }
 
-const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit', 'https', 'tlsCert', 'tlsKey', 'httpsPort']
+const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit', 'https', 'tlsCert', 'tlsKey', 'httpsPort', 'providerStates']
 
 /** A misspelt option would otherwise be ignored, and the consumer's calls would all meet the demo data. */
 function checkOptionNames (options: object): void {
@@ -186,6 +188,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     LOG_LEVEL: options.logLevel ?? 'silent',
     FAULT_SEED: options.faultSeed,
     NAMESPACE_LIMIT: options.namespaceLimit === undefined ? undefined : String(options.namespaceLimit),
+    PROVIDER_STATES: options.providerStates,
     ...httpsSettings(options)
   }
   const config = loadConfig(env)

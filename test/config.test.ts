@@ -16,7 +16,7 @@ t.test('reads every setting from the environment, and flags win over it', async 
     ['JWT_ISSUER', 'i'], ['JWT_AUDIENCE', 'a'], ['JWT_PRIVATE_KEY_FILE', 'key.pem'], ['LOG_LEVEL', 'warn'],
     ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['JOURNAL_BYTES', '65536'], ['JOURNAL_TOTAL_BYTES', '1048576'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
     ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173'],
-    ['TLS_CERT', 'cert.pem'], ['TLS_KEY', 'key.pem'], ['HTTPS_PORT', '8443']
+    ['TLS_CERT', 'cert.pem'], ['TLS_KEY', 'key.pem'], ['HTTPS_PORT', '8443'], ['PROVIDER_STATES', 'states.json']
   ])
   // HTTPS is the other way to a certificate than TLS_CERT and TLS_KEY, so it is read on its own.
   t.strictSame([...Object.keys(env), 'HTTPS'].sort(), [...SETTINGS].sort(), 'every setting')

@@ -18,8 +18,10 @@ import { countRows, loadFixture, resetToSeed } from '../../operations/seed.js'
 import { mintToken } from '../../operations/tokens.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../../plugins/coverage.js'
 import { CONTROL_PLANE } from '../../plugins/journal.js'
+import type { ProviderStates } from '../../domain/provider-states.js'
+import providerStatesRoutes, { stateChangePassword } from './provider-states.js'
 
-export interface AdminOptions { token: string }
+export interface AdminOptions { token: string, providerStates?: { states: ProviderStates, source: string } | undefined }
 
 // A fixture can be bigger than any key operation's body.
 const FIXTURE_BODY_LIMIT = 1024 * 1024
@@ -34,7 +36,8 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   const expected = digest(options.token)
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const given = parseBearer(request.headers.authorization)
+    const bearer = parseBearer(request.headers.authorization)
+    const given = typeof bearer === 'string' ? bearer : stateChangePassword(request)
     // Compared as digests: no early exit, and no length leak.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
     // The control plane opens the namespace its request names.
@@ -45,6 +48,7 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   app.setNotFoundHandler(answerNoRoute)
   const config = { controlPlane: true }
   const schema = { hide: true }
+  if (options.providerStates !== undefined) await app.register(providerStatesRoutes, options.providerStates)
 
   app.post('/reset', { config, schema: { ...schema, response: { 200: Type.Object({ created: Type.Integer() }) } } }, async (request) => {
     return await resetToSeed(request.world)
