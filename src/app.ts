@@ -28,6 +28,7 @@ import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
 import { createControlPlane } from './operations/control-plane.js'
+import { readProviderStatesFile } from './provider-states-file.js'
 import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
@@ -45,13 +46,15 @@ export interface AppOptions {
   logStream?: LogStream
   /** Keep the journal and coverage counts even without ADMIN_TOKEN (startMockServer reads them in-process). */
   record?: boolean
+  /** Listen with TLS, this key pair (src/tls.ts). */
+  https?: { key: string, cert: string }
 }
 
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const fastifyConfig = fastifyOptions(config, options.logStream)
-  const app = Fastify(options.logger === undefined ? fastifyConfig : { ...fastifyConfig, logger: options.logger })
+  const app = (Fastify({ ...fastifyConfig, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.https === undefined ? {} : { https: options.https }) }) as unknown as FastifyInstance)
     .withTypeProvider<TypeBoxTypeProvider>()
   // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
   const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))
@@ -116,7 +119,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     if (config.ADMIN_TOKEN !== undefined) {
       // Faults and Prefer exist only with the control plane.
       await app.register(faultsPlugin)
-      await app.register(controlPlane, { token: config.ADMIN_TOKEN })
+      const providerStates = config.PROVIDER_STATES === undefined ? undefined : { states: readProviderStatesFile(config.PROVIDER_STATES), source: config.PROVIDER_STATES }
+      await app.register(controlPlane, { token: config.ADMIN_TOKEN, providerStates })
     } else {
       // Without it, Prefer: code= is refused, and /__admin says it is off.
       await app.register(preferRefused)

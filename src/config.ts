@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { parseInstant } from './domain/clock.js'
+import { httpsHosts } from './domain/tls-hosts.js'
 
 // The well-known development secret: the server warns loudly whenever it is in use.
 export const DEVELOPMENT_JWT_SECRET = 'basic-admin-mock-development-secret-do-not-use-in-production'
@@ -29,7 +30,12 @@ export const ConfigSchema = Type.Object({
   CLOCK: Type.Optional(Type.String({ minLength: 1, shown: 'real time', description: 'an ISO 8601 instant: the clock starts there and moves 1 ms per write' })),
   NAMESPACE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000, description: 'how many X-Mock-Namespace worlds may exist besides the default one', must: 'must be a whole number from 0 to 100000' }),
   FAULT_SEED: Type.String({ default: '0', description: 'seed of the generator that decides probabilistic faults, so runs repeat' }),
-  CORS_ORIGIN: Type.Optional(Type.String({ minLength: 1, shown: 'none: no CORS headers', description: 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173' }))
+  CORS_ORIGIN: Type.Optional(Type.String({ minLength: 1, shown: 'none: no CORS headers', description: 'origins whose pages may call the server from a browser: * or a comma-separated list such as http://localhost:5173' })),
+  PROVIDER_STATES: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'JSON file of Pact provider states, each a fixture: POST /__admin/provider-states (with ADMIN_TOKEN) loads one' })),
+  HTTPS: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'host names (comma-separated, e.g. localhost,127.0.0.1) of a self-signed certificate made at start: the server speaks HTTPS, the banner shows the certificate\'s file and fingerprint' })),
+  TLS_CERT: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'PEM certificate file (with TLS_KEY): the server speaks HTTPS with it' })),
+  TLS_KEY: Type.Optional(Type.String({ minLength: 1, shown: 'none', description: 'PEM private key file of TLS_CERT' })),
+  HTTPS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, shown: 'none: HTTPS on PORT', description: 'with HTTPS or TLS_CERT: HTTPS listens on this port and plain HTTP stays on PORT; 0 picks a free one', must: 'must be a port number from 0 to 65535, 0 for any free port' }))
 })
 
 export type Config = Static<typeof ConfigSchema> & { LOG_LEVEL: Static<typeof LogLevel> }
@@ -37,7 +43,7 @@ export const SETTINGS = Object.keys(ConfigSchema.properties) as Array<keyof Conf
 
 export class ConfigError extends Error {}
 
-const NUMERIC = new Set<string>(['PORT', 'JOURNAL_SIZE', 'JOURNAL_BYTES', 'JOURNAL_TOTAL_BYTES', 'NAMESPACE_LIMIT'])
+const NUMERIC = new Set<string>(['PORT', 'HTTPS_PORT', 'JOURNAL_SIZE', 'JOURNAL_BYTES', 'JOURNAL_TOTAL_BYTES', 'NAMESPACE_LIMIT'])
 
 /** `DATABASE_PATH` -> `--database-path` */
 export function flagName (setting: string): string {
@@ -76,7 +82,30 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, flags: Record<
   if (config.CORS_ORIGIN !== undefined && corsOrigins(config.CORS_ORIGIN) === undefined) {
     throw new ConfigError(`invalid setting CORS_ORIGIN: must be * or a comma-separated list of origins such as http://localhost:5173, each scheme://host[:port] without a path (got ${JSON.stringify(config.CORS_ORIGIN)})`)
   }
+  if (config.PROVIDER_STATES !== undefined && config.ADMIN_TOKEN === undefined) {
+    throw new ConfigError('invalid setting PROVIDER_STATES: its route is on the control plane: set ADMIN_TOKEN too')
+  }
+  httpsProblem(config)
   return config
+}
+
+/** HTTPS's settings together: one way to get the certificate, and a second port only for a second listener. */
+function httpsProblem (config: Config): void {
+  if (config.HTTPS !== undefined && httpsHosts(config.HTTPS) === undefined) {
+    throw new ConfigError(`invalid setting HTTPS: must be the certificate's host names, comma-separated DNS names or IP addresses such as localhost,127.0.0.1 (got ${JSON.stringify(config.HTTPS)})`)
+  }
+  if ((config.TLS_CERT === undefined) !== (config.TLS_KEY === undefined)) {
+    throw new ConfigError(`invalid setting ${config.TLS_CERT === undefined ? 'TLS_KEY' : 'TLS_CERT'}: needs ${config.TLS_CERT === undefined ? 'TLS_CERT' : 'TLS_KEY'} too (the certificate and its private key), or set HTTPS to host names for a generated certificate`)
+  }
+  if (config.HTTPS !== undefined && config.TLS_CERT !== undefined) {
+    throw new ConfigError('invalid setting HTTPS: TLS_CERT and TLS_KEY already give the certificate; set either HTTPS (a generated one) or TLS_CERT and TLS_KEY')
+  }
+  if (config.HTTPS_PORT !== undefined && config.HTTPS === undefined && config.TLS_CERT === undefined) {
+    throw new ConfigError('invalid setting HTTPS_PORT: HTTPS needs a certificate: set HTTPS to host names (a generated one) or TLS_CERT and TLS_KEY')
+  }
+  if (config.HTTPS_PORT !== undefined && config.HTTPS_PORT !== 0 && config.HTTPS_PORT === config.PORT) {
+    throw new ConfigError(`invalid setting HTTPS_PORT: ${config.HTTPS_PORT} is PORT too; give HTTPS another port, or unset HTTPS_PORT for HTTPS alone on PORT`)
+  }
 }
 
 /** What is wrong with a secret's value, without the value: it would end up in a terminal, docker logs or a CI log. */

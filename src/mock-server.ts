@@ -13,6 +13,8 @@ import type { CreatedKey } from './operations/create-key.js'
 import type { JournalEntry, RequestFilter } from './operations/requests.js'
 import { NamespaceLimitError } from './namespaces.js'
 import type { World } from './world.js'
+import { loadTls } from './tls.js'
+import { listenTls } from './tls-listener.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -37,6 +39,15 @@ export interface MockServerOptions {
   faultSeed?: string
   /** How many namespaces may be open besides the default one (NAMESPACE_LIMIT); default 1000. */
   namespaceLimit?: number
+  /** HTTPS with a self-signed certificate made now (HTTPS): true for localhost, 127.0.0.1 and ::1, or these host names. */
+  https?: boolean | string[]
+  /** HTTPS with this PEM certificate file and its private key file (TLS_CERT, TLS_KEY). */
+  tlsCert?: string
+  tlsKey?: string
+  /** A JSON file of Pact provider states for POST /__admin/provider-states (PROVIDER_STATES; needs adminToken). */
+  providerStates?: string
+  /** With https or tlsCert: HTTPS on this port (0 a free one) and plain HTTP on `port` (HTTPS_PORT); default HTTPS alone. */
+  httpsPort?: number
 }
 
 export type { CoverageReport, CreatedKey, FaultRule, JournalEntry, RequestFilter, StoredFault }
@@ -71,8 +82,12 @@ export interface CoverageOptions {
 }
 
 export interface MockServer {
-  /** e.g. http://127.0.0.1:41234, no trailing slash */
+  /** e.g. http://127.0.0.1:41234, no trailing slash (https:// with HTTPS alone) */
   url: string
+  /** With HTTPS: its URL (the same as url unless httpsPort gave it a port of its own). */
+  httpsUrl?: string
+  /** With HTTPS: the certificate (PEM) a client trusts, e.g. new Agent({ connect: { ca } }), its file and SHA-256 fingerprint. */
+  certificate?: { pem: string, path: string, fingerprint: string }
   /** The Fastify instance, for inject() and anything else in-process. */
   app: FastifyInstance
   close: () => Promise<void>
@@ -100,7 +115,7 @@ export interface MockServer {
   coverage: (options?: CoverageOptions) => CoverageReport
 }
 
-const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit']
+const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit', 'https', 'tlsCert', 'tlsKey', 'httpsPort', 'providerStates']
 
 /** A misspelt option would otherwise be ignored, and the consumer's calls would all meet the demo data. */
 function checkOptionNames (options: object): void {
@@ -140,6 +155,21 @@ function coverageNamespaces (args: unknown[]): string | undefined {
   throw new TypeError(`namespace must be a namespace name, a list of them, or * (got ${JSON.stringify(namespace)})`)
 }
 
+/** The HTTPS options as their settings; a wrong type is a TypeError naming the option. */
+function httpsSettings (options: MockServerOptions): Record<string, string | undefined> {
+  const { https, tlsCert, tlsKey, httpsPort } = options
+  if (https !== undefined && typeof https !== 'boolean' && !(Array.isArray(https) && https.length > 0 && https.every(host => typeof host === 'string'))) {
+    throw new TypeError(`https must be true or a list of host names such as ['localhost', '127.0.0.1'] (got ${JSON.stringify(https)})`)
+  }
+  if (httpsPort !== undefined && !Number.isInteger(httpsPort)) throw new TypeError(`httpsPort must be a port number from 0 to 65535 (got ${JSON.stringify(httpsPort)})`)
+  return {
+    HTTPS: https === true ? 'localhost,127.0.0.1,::1' : Array.isArray(https) ? https.join(',') : undefined,
+    TLS_CERT: tlsCert,
+    TLS_KEY: tlsKey,
+    HTTPS_PORT: httpsPort === undefined ? undefined : String(httpsPort)
+  }
+}
+
 /** The whole server in the caller's process, listening on a free port with an in-memory database. */
 export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
   checkOptionNames(options)
@@ -152,21 +182,30 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     ADMIN_TOKEN: options.adminToken,
     LOG_LEVEL: options.logLevel ?? 'silent',
     FAULT_SEED: options.faultSeed,
-    NAMESPACE_LIMIT: options.namespaceLimit === undefined ? undefined : String(options.namespaceLimit)
+    NAMESPACE_LIMIT: options.namespaceLimit === undefined ? undefined : String(options.namespaceLimit),
+    PROVIDER_STATES: options.providerStates,
+    ...httpsSettings(options)
   }
   const config = loadConfig(env)
+  const tls = await loadTls(config)
+  const twoPorts = tls !== undefined && options.httpsPort !== undefined
   // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
   const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture === undefined ? undefined : checkFixture(options.fixture)
-  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true })
+  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true, https: twoPorts ? undefined : tls })
+  if (tls !== undefined) app.server.once('close', tls.dispose)
+  const host = options.host ?? '127.0.0.1'
+  let httpsPort: number | undefined
   try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' })
+    await app.listen({ port: options.port ?? 0, host })
+    if (twoPorts) httpsPort = (await listenTls(app, tls, options.httpsPort!, host)).port
   } catch (error) {
     await app.close()
     throw error
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
-  const host = options.host ?? '127.0.0.1'
+  const hostInUrl = host.includes(':') ? `[${host}]` : host
+  const url = `${tls !== undefined && !twoPorts ? 'https' : 'http'}://${hostInUrl}:${port}`
   // Every method below is a thin adapter over the control plane (src/operations/control-plane.ts), acting as the default namespace.
   const plane = app.controlPlane
   const named = (name: string): void => {
@@ -211,7 +250,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     return valueOr(dropped)
   }
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    ...(tls === undefined ? {} : { httpsUrl: httpsPort === undefined ? url : `https://${hostInUrl}:${httpsPort}`, certificate: { pem: tls.cert, path: tls.certPath, fingerprint: tls.fingerprint } }),
     app,
     close: async () => { await app.close() },
     reset: async () => { await plane.reset(app.world) },

@@ -15,10 +15,13 @@ t.test('reads every setting from the environment, and flags win over it', async 
     ['PORT', '8080'], ['HOST', '0.0.0.0'], ['DATABASE_PATH', ':memory:'], ['SEED_FILE', 'seed.json'], ['JWT_SECRET', 'x'.repeat(32)],
     ['JWT_ISSUER', 'i'], ['JWT_AUDIENCE', 'a'], ['JWT_PRIVATE_KEY_FILE', 'key.pem'], ['LOG_LEVEL', 'warn'],
     ['ADMIN_TOKEN', 'an-admin-token-of-16+'], ['JOURNAL_SIZE', '50'], ['JOURNAL_BYTES', '65536'], ['JOURNAL_TOTAL_BYTES', '1048576'], ['CLOCK', '2030-01-01T00:00:00.000Z'],
-    ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173']
+    ['NAMESPACE_LIMIT', '8'], ['FAULT_SEED', 'seed-42'], ['CORS_ORIGIN', 'http://localhost:5173'],
+    ['TLS_CERT', 'cert.pem'], ['TLS_KEY', 'key.pem'], ['HTTPS_PORT', '8443'], ['PROVIDER_STATES', 'states.json']
   ])
-  t.strictSame(Object.keys(env).sort(), [...SETTINGS].sort(), 'every setting')
-  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, JOURNAL_BYTES: 65536, JOURNAL_TOTAL_BYTES: 1048576, NAMESPACE_LIMIT: 8 })
+  // HTTPS is the other way to a certificate than TLS_CERT and TLS_KEY, so it is read on its own.
+  t.strictSame([...Object.keys(env), 'HTTPS'].sort(), [...SETTINGS].sort(), 'every setting')
+  t.strictSame(loadConfig(env), { ...env, PORT: 8080, JOURNAL_SIZE: 50, JOURNAL_BYTES: 65536, JOURNAL_TOTAL_BYTES: 1048576, NAMESPACE_LIMIT: 8, HTTPS_PORT: 8443 })
+  t.equal(loadConfig({ ...env, TLS_CERT: '', TLS_KEY: '' }, { https: 'localhost,127.0.0.1' }).HTTPS, 'localhost,127.0.0.1')
   t.match(loadConfig(env, { port: '0', 'log-level': 'debug', 'jwt-secret': 'y'.repeat(40) }), { PORT: 0, LOG_LEVEL: 'debug', JWT_SECRET: 'y'.repeat(40) })
   t.notOk(usesDevelopmentSecret(loadConfig(env)))
   t.equal(loadConfig({ PORT: '' }).PORT, 3003, 'an empty variable is unset')

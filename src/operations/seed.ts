@@ -115,3 +115,18 @@ export function seedKeyHashes (seed: World['seed']): Set<string> {
   const fixture = seed.fixture ?? (seed.demo ? DEMO_FIXTURE : undefined)
   return new Set((fixture?.projects ?? []).flatMap(project => (project.keys ?? []).map(key => hashApiKey(key.value).toString('hex'))))
 }
+
+/**
+ * A Pact provider state's setup (POST /__admin/provider-states): every table emptied, the clock rewound and the fault
+ * rules gone, as by a reset, and this fixture loaded instead of the seed, in one transaction.
+ */
+export async function replaceWithFixture (world: World, fixture: Fixture, source: string): Promise<{ created: number }> {
+  return {
+    created: await world.transact(() => {
+      world.emptyTables()
+      world.clock.reset?.()
+      world.faults.clear(true)
+      return named(source, fixture, world)
+    })
+  }
+}

@@ -12,8 +12,10 @@ import { badRequest, ErrorSchema, routeNotFound, valueOf } from '../../http/refu
 import { DROP_DEFAULT } from '../../operations/control-plane.js'
 import { FILTERS, type Paging, type RequestFilter } from '../../operations/requests.js'
 import { CONTROL_PLANE } from '../../plugins/journal.js'
+import type { ProviderStates } from '../../domain/provider-states.js'
+import providerStatesRoutes, { stateChangePassword } from './provider-states.js'
 
-export interface AdminOptions { token: string }
+export interface AdminOptions { token: string, providerStates?: { states: ProviderStates, source: string } | undefined }
 
 // A fixture can be bigger than any key operation's body.
 const FIXTURE_BODY_LIMIT = 1024 * 1024
@@ -26,7 +28,8 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   const plane = app.controlPlane
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const given = parseBearer(request.headers.authorization)
+    const bearer = parseBearer(request.headers.authorization)
+    const given = typeof bearer === 'string' ? bearer : stateChangePassword(request)
     // Compared as digests: no early exit, and no length leak.
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) return await reply.code(404).send(routeNotFound(request))
     // The control plane opens the namespace its request names.
@@ -37,6 +40,7 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   app.setNotFoundHandler(answerNoRoute)
   const config = { controlPlane: true }
   const schema = { hide: true }
+  if (options.providerStates !== undefined) await app.register(providerStatesRoutes, options.providerStates)
 
   app.post('/reset', { config, schema: { ...schema, response: { 200: Type.Object({ created: Type.Integer() }) } } }, async (request) => {
     return await plane.reset(request.world)
