@@ -9,13 +9,14 @@ import { checkFixture, FixtureError } from '../domain/fixture.js'
 import type { JwtService } from '../domain/jwt.js'
 import { DEFAULT_NAMESPACE, namespaceNameProblem } from '../domain/namespace.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
+import { ProviderStatesError, stateFixture, type ProviderStates } from '../domain/provider-states.js'
 import type { Namespaces } from '../namespaces.js'
 import type { World } from '../world.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from './contract.js'
 import { clearCoverage, coverageOf, coverageReport, type CoverageReport } from './coverage.js'
 import { createKeyNow, type CreatedKey } from './create-key.js'
 import { countRequests, countRequestsSliced, findRequests, findRequestsPage, type Home, type JournalEntry, type Page, type Paging, type RequestFilter } from './requests.js'
-import { countRows, loadFixture, resetToSeed } from './seed.js'
+import { countRows, loadFixture, replaceWithFixture, resetToSeed } from './seed.js'
 import { mintToken, type MintedToken } from './tokens.js'
 
 /** The rule of a refused namespace drop: a bad name, or the default namespace (which only resets). */
@@ -61,6 +62,25 @@ export function createControlPlane (namespaces: Namespaces, jwt: JwtService) {
         return done(await loadFixture(world, checkFixture(fixture)))
       } catch (error) {
         if (error instanceof FixtureError) return refused(badInput('fixture', undefined, error.message))
+        throw error
+      }
+    },
+
+    /**
+     * A Pact provider state (POST /__admin/provider-states): its setup empties the world and loads the state's fixture
+     * in one transaction, its teardown changes nothing (the next setup replaces everything); an unknown state, or params
+     * its fixture cannot take, refused with nothing changed.
+     */
+    async providerState (world: World, provided: { states: ProviderStates, source: string }, state: string, params: Record<string, unknown> | undefined, action: 'setup' | 'teardown'): Promise<Outcome<{ created: number }>> {
+      const { states, source } = provided
+      if (!states.has(state)) {
+        return refused(badInput('state', undefined, `unknown provider state ${JSON.stringify(state)}: ${source} knows ${[...states.keys()].map(name => JSON.stringify(name)).join(', ')}`))
+      }
+      if (action === 'teardown') return done({ created: 0 })
+      try {
+        return done(await replaceWithFixture(world, stateFixture(states, state, params), `provider state ${JSON.stringify(state)}`))
+      } catch (error) {
+        if (error instanceof ProviderStatesError || error instanceof FixtureError) return refused(badInput('state', undefined, `provider state ${JSON.stringify(state)} ${error.message}`))
         throw error
       }
     },

@@ -4,10 +4,8 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { FixtureError } from '../../domain/fixture.js'
-import { ProviderStatesError, stateFixture, type ProviderStates } from '../../domain/provider-states.js'
-import { badRequest, ErrorSchema } from '../../http/refusals.js'
-import { replaceWithFixture } from '../../operations/seed.js'
+import type { ProviderStates } from '../../domain/provider-states.js'
+import { ErrorSchema, valueOf } from '../../http/refusals.js'
 
 export const PROVIDER_STATES_URL = '/__admin/provider-states'
 
@@ -32,22 +30,13 @@ const Body = Type.Object({
   consumer: Type.Optional(Type.String())
 })
 
-const routes: FastifyPluginAsyncTypebox<{ states: ProviderStates, source: string }> = async (app, { states, source }) => {
+const routes: FastifyPluginAsyncTypebox<{ states: ProviderStates, source: string }> = async (app, provided) => {
   app.post('/provider-states', {
     config: { controlPlane: true },
     schema: { hide: true, body: Body, response: { 200: Type.Object({ state: Type.String(), action: Type.String(), created: Type.Integer() }), 400: ErrorSchema } }
   }, async (request) => {
     const { state, params, action = 'setup' } = request.body
-    if (!states.has(state)) {
-      throw badRequest('state', `unknown provider state ${JSON.stringify(state)}: ${source} knows ${[...states.keys()].map(name => JSON.stringify(name)).join(', ')}`)
-    }
-    if (action === 'teardown') return { state, action, created: 0 }
-    try {
-      return { state, action, ...await replaceWithFixture(request.world, stateFixture(states, state, params), `provider state ${JSON.stringify(state)}`) }
-    } catch (error) {
-      if (error instanceof ProviderStatesError || error instanceof FixtureError) throw badRequest('state', `provider state ${JSON.stringify(state)} ${error.message}`)
-      throw error
-    }
+    return { state, action, ...valueOf(await request.server.controlPlane.providerState(request.world, provided, state, params, action)) }
   })
 }
 
