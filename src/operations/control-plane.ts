@@ -1,5 +1,5 @@
 // The control plane (README "Control plane", "In-process use"): every operation of it, once. POST/GET/DELETE under
-// /__admin (src/routes/admin/), startMockServer (src/mock-server.ts) and the CLI (src/cli/) only translate their
+// /__admin (src/routes/admin/), startMockServer (src/mock-server.ts) and the CLI (src/cli.ts) only translate their
 // input into these calls and word what comes back; none of them validates anything itself.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Value } from '@sinclair/typebox/value'

@@ -2,7 +2,7 @@
 // else asks), and counts each answer of such a route in its world's coverage (docs/coverage.md): one hook on those
 // routes only, which reads the refusal the error handler answered (src/plugins/errors.ts).
 import fp from 'fastify-plugin'
-import type { onResponseHookHandler, RouteOptions } from 'fastify'
+import type { FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify'
 import type { Refusal } from '../domain/refusal.js'
 import { CONTRACT_OPERATIONS, OPERATION_IDS } from '../operations/contract.js'
 import { countAnswer } from '../operations/control-plane.js'
@@ -24,17 +24,22 @@ export const operationOfRoute = (method: string, url: string | undefined): strin
 /** The rule of the refusal an answer was, as coverage names it: the bad input's rule, or the refusal's kind. */
 export const ruleOf = (refusal: Refusal | null): string | null => refusal === null ? null : refusal.kind === 'bad-input' ? refusal.rule : refusal.kind
 
-function counter (operation: string): onResponseHookHandler {
-  return function counted (request, reply, done) {
+// At onSend, as the journal (src/plugins/journal.ts): counted before the client can have its answer, once per request.
+const counted = new WeakSet<FastifyRequest>()
+function counter (operation: string): onSendHookHandler {
+  return function count (request, reply, payload, done) {
     // An injected answer (a fault rule's, Prefer's) exercised nothing of the server.
     // == null: without the journal plugin (this plugin alone) nothing decorates `fault`.
-    if (request.fault == null) countAnswer(request.world, operation, reply.statusCode, ruleOf(request.refusal))
-    done()
+    if (request.fault == null && !counted.has(request)) {
+      counted.add(request)
+      countAnswer(request.world, operation, reply.statusCode, ruleOf(request.refusal))
+    }
+    done(null, payload)
   }
 }
 
-const hooks = (value: RouteOptions['onResponse']): onResponseHookHandler[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value as onResponseHookHandler]
+const hooks = (value: RouteOptions['onSend']): onSendHookHandler[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value as onSendHookHandler]
 
 export default fp(async function coveragePlugin (app) {
   app.addHook('onRoute', route => {
@@ -42,6 +47,6 @@ export default fp(async function coveragePlugin (app) {
     const operation = typeof route.method === 'string' ? byRoute.get(`${route.method} ${route.url}`) : undefined
     if (operation === undefined) return
     route.config = { ...route.config, operationId: operation }
-    route.onResponse = [...hooks(route.onResponse), counter(operation)]
+    route.onSend = [...hooks(route.onSend), counter(operation)]
   })
 }, { name: 'coverage', dependencies: ['world', 'errors'] })

@@ -49,8 +49,15 @@ export default fp<{ redact: Redactor }>(async function journalPlugin (app, optio
       fault: request.fault
     })
   })
-  app.addHook('onResponse', (request, reply, done) => {
-    app.journalRequest(request, reply.statusCode)
-    done()
+  // At onSend, before the first byte of the answer is written: a client that has its answer finds it in the journal.
+  // At onResponse (the answer's 'finish') an in-process client over TLS read its answer first, and requests() missed it.
+  // Once per request: an answer whose sending failed is sent again (a 500) through onSend.
+  const journaled = new WeakSet<FastifyRequest>()
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!journaled.has(request)) {
+      journaled.add(request)
+      app.journalRequest(request, reply.statusCode)
+    }
+    done(null, payload)
   })
 }, { name: 'journal', dependencies: ['world', 'coverage'] })
