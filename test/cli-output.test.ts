@@ -6,18 +6,14 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../src/paths.js'
 import { FIXTURE } from './helper.js'
-import { patience } from './patience.js'
-import { startServer } from './process/harness.js'
-import { runToEnd, type Ran } from './process/run-to-end.js'
+import { startServer, runCli } from './process/harness.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
 
 t.jobs = 4
 
-type Tap = { teardown: (fn: () => unknown) => void }
-const cli = (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Ran> =>
-  runToEnd(process.execPath, [CLI, ...args], { env, t, timeoutMs: patience(1_500), what: `basic-admin-mock ${args.join(' ')}` })
+const cli = runCli
 
 // A GitHub Actions annotation on a line of its own, a screen clear, a C1 CSI, a bidirectional override.
 const HOSTILE = '\n::error::forged\u001b[2J\u009b0m\u202e'

@@ -8,8 +8,7 @@ import { SETTINGS } from '../src/config.js'
 import { readMigrations } from '../src/db/migrate.js'
 import { migrationsDir, packageRoot } from '../src/paths.js'
 import { TEST_SECRET, query } from './helper.js'
-import { patience } from './patience.js'
-import { runToEnd, type Ran } from './process/run-to-end.js'
+import { runCli } from './process/harness.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -19,10 +18,7 @@ t.jobs = 4
 
 const ONE_ERROR_LINE = /^basic-admin-mock: [^\n]+\n$/
 
-type Tap = { teardown: (fn: () => unknown) => void }
-/** Runs the CLI to completion with exactly this env (plus PATH); killed if it outlives the test or the timeout. */
-const cli = (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Ran> =>
-  runToEnd(process.execPath, [CLI, ...args], { env, t, timeoutMs: patience(1_500), what: `basic-admin-mock ${args.join(' ')}` })
+const cli = runCli
 
 const MIGRATIONS = readMigrations(migrationsDir)
 const VERSIONS = MIGRATIONS.map(m => m.version).join(', ')

@@ -9,7 +9,8 @@ import { readMigrations } from '../src/db/migrate.js'
 import { migrationsDir, packageRoot } from '../src/paths.js'
 import { build, bearer, FIXTURE, patchKey, SECRETS, TEST_SECRET, query } from './helper.js'
 import { patience } from './patience.js'
-import { runToEnd, type Ran } from './process/run-to-end.js'
+import { runCli } from './process/harness.js'
+import { runToEnd } from './process/run-to-end.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -17,10 +18,7 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build firs
 // Each test spawns its own processes on its own files: they can run side by side, and mostly wait.
 t.jobs = 4
 
-type Tap = { teardown: (fn: () => unknown) => void }
-/** Runs the CLI to completion with exactly this env (plus PATH); killed if it outlives the test or the timeout. */
-const cli = (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Ran> =>
-  runToEnd(process.execPath, [CLI, ...args], { env, t, timeoutMs: patience(1_500), what: `basic-admin-mock ${args.join(' ')}` })
+const cli = runCli
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest()
 

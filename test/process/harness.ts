@@ -5,12 +5,17 @@ import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { patience } from '../patience.js'
+import { runToEnd, type Ran } from './run-to-end.js'
 import { untracked } from './untracked.js'
 
 export const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
 
 export type Tap = { teardown: (fn: () => unknown) => void }
+
+/** Runs the CLI to completion with exactly this env (plus PATH); killed if it outlives the test or the timeout. */
+export const runCli = (t: Tap, args: string[], env: Record<string, string> = {}): Promise<Ran> =>
+  runToEnd(process.execPath, [CLI, ...args], { env, t, timeoutMs: patience(1_500), what: `basic-admin-mock ${args.join(' ')}` })
 export interface Exit { code: number | null, signal: NodeJS.Signals | null }
 
 export interface Server {
