@@ -2,7 +2,7 @@
 // the JUnit XML read back by an independent JUnit parser (junit2json, over xml2js).
 import t from 'tap'
 import { parse } from 'junit2json'
-import { formatCoverage, RequirementError, unmet } from '../src/coverage-report.js'
+import { formatCoverage, RequirementError, unmet } from '../src/cli/coverage-report.js'
 import type { CoverageReport } from '../src/operations/coverage.js'
 
 // Two operations, 6 cases, 3 exercised; a 500 outside them.

@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { FORMATS, formatCoverage, RequirementError, unmet, type Format } from './coverage-report.js'
-import { ALL_NAMESPACES, type CoverageReport } from './operations/coverage.js'
-import { namespaceNameProblem } from './domain/namespace.js'
-import { printable } from './domain/printable.js'
+import { ALL_NAMESPACES, type CoverageReport } from '../operations/coverage.js'
+import { namespaceNameProblem } from '../domain/namespace.js'
+import { printable } from '../domain/printable.js'
 
 export const COVERAGE_USAGE = `Usage: basic-admin-mock coverage --url URL [options]
 

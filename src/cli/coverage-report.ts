@@ -3,7 +3,7 @@
 // failed when never exercised); and the check of --require and --min against it.
 import { createRequire } from 'node:module'
 import type { Builder } from 'junit-report-builder'
-import type { CoverageReport } from './operations/coverage.js'
+import type { CoverageReport } from '../operations/coverage.js'
 
 // Loaded when JUnit is asked for, so the CLI's other commands start without it. Its types declare an ES default
 // export; it is CommonJS, whose module.exports is the builder itself.
