@@ -1,6 +1,7 @@
 import type { Db } from './database.js'
 
 interface Job { work: () => unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void }
+type Settled = { ok: true, value: unknown } | { ok: false, error: unknown }
 
 export interface UnitOfWork {
   /**
@@ -16,9 +17,10 @@ export interface TransactionHooks { begin: () => void, end: () => void }
 /**
  * Group commit: the work queued in one event-loop turn runs in one BEGIN IMMEDIATE transaction, in queue order.
  * One COMMIT (its locks and its -wal write) per turn instead of per call is most of a PATCH's cost under load.
- * When the shared transaction fails, each piece runs again alone, so each settles with its own outcome exactly as
- * without grouping (a busy lock fails them all: nothing ran). Work reports a refusal by returning it, never by
- * throwing, which would undo the others' work too.
+ * Each piece runs in a savepoint of its own: one that throws (a fixture with a bad row) is undone alone and rejects
+ * alone, and the others commit together. When the shared transaction itself fails (its COMMIT, or an error after
+ * which SQLite rolled it all back), each piece runs again alone, so each settles with its own outcome exactly as
+ * without grouping (a busy lock fails them all: nothing ran).
  */
 export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () => {}, end: () => {} }): UnitOfWork {
   const bracketed = <T>(fn: () => T): T => {
@@ -30,15 +32,26 @@ export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () 
     }
   }
   const alone = db.transaction((work: () => unknown) => bracketed(work))
-  const together = db.transaction((jobs: Job[]) => bracketed(() => jobs.map(job => job.work())))
+  // Inside `together`, better-sqlite3 runs a transaction function as a SAVEPOINT, and undoes only it when it throws.
+  const savepoint = db.transaction((work: () => unknown) => work())
+  const together = db.transaction((jobs: Job[]) => bracketed(() => jobs.map((job): Settled => {
+    try {
+      return { ok: true, value: savepoint(job.work) }
+    } catch (error) {
+      // SQLite ends the whole transaction on some errors (a full disk, I/O): the pieces after this one would then
+      // write outside any transaction. Throwing ends `together`, and every piece runs again alone.
+      if (!db.inTransaction) throw error
+      return { ok: false, error }
+    }
+  })))
   let queue: Job[] = []
 
   function flush (): void {
     const jobs = queue
     queue = []
-    let results: unknown[]
+    let results: Settled[]
     try {
-      results = jobs.length === 1 ? [alone.immediate(jobs[0]!.work)] : together.immediate(jobs)
+      results = jobs.length === 1 ? [{ ok: true, value: alone.immediate(jobs[0]!.work) }] : together.immediate(jobs)
     } catch (error) {
       // Busy means the lock was not had in busy_timeout: nothing ran, and each alone would only wait again.
       if (jobs.length === 1 || (error as { code?: unknown }).code === 'SQLITE_BUSY') {
@@ -54,7 +67,11 @@ export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () 
       }
       return
     }
-    for (let i = 0; i < jobs.length; i++) jobs[i]!.resolve(results[i])
+    for (let i = 0; i < jobs.length; i++) {
+      const settled = results[i]!
+      if (settled.ok) jobs[i]!.resolve(settled.value)
+      else jobs[i]!.reject(settled.error)
+    }
   }
 
   return {

@@ -73,6 +73,27 @@ t.test('when one write of a turn fails, the others still commit and each caller 
   t.same(await Promise.all([increment(1), increment(1)]), [6, 7], 'the next turn groups again')
 })
 
+t.test('a piece of work that throws is undone alone: the others ran once, and committed in the one transaction', async t => {
+  const { db, path } = counterDatabase(t.testdir())
+  t.teardown(() => db.close())
+  const add = db.prepare<[number]>('UPDATE counter SET n = n + ? WHERE id = 1 RETURNING n')
+  const { run } = createUnitOfWork(db)
+  const runs = [0, 0, 0]
+  // The second writes, then throws as a fixture does on its first bad row (FixtureError): its write must go.
+  const work = [
+    () => { runs[0]!++; return (add.all(2)[0] as { n: number }).n },
+    () => { runs[1]!++; add.run(100); throw new Error('bad row') },
+    () => { runs[2]!++; return (add.all(3)[0] as { n: number }).n }
+  ]
+
+  const outcomes = await Promise.allSettled(work.map(w => run(w)))
+  t.same(outcomes.map(o => o.status === 'fulfilled' ? o.value : (o.reason as Error).message), [2, 'bad row', 5])
+  t.same(runs, [1, 1, 1], 'each ran once: the batch was not rolled back and done again')
+  t.equal(walFrames(path), 1, 'one transaction committed both good writes')
+  t.equal(db.prepare('SELECT n FROM counter').pluck().get(), 5, 'the failed work\'s own write is undone')
+  t.equal(db.inTransaction, false)
+})
+
 t.test('a write lock held elsewhere past busy_timeout fails the whole turn with SQLITE_BUSY, and the next turn writes', async t => {
   const { db, path } = counterDatabase(t.testdir())
   const other = new Database(path)
