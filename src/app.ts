@@ -29,6 +29,7 @@ import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
 import { createControlPlane } from './operations/control-plane.js'
 import { readProviderStatesFile } from './provider-states-file.js'
+import { HANDSHAKE_TIMEOUT_MS } from './tls.js'
 import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
@@ -54,7 +55,7 @@ export interface AppOptions {
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const fastifyConfig = fastifyOptions(config, options.logStream)
-  const app = (Fastify({ ...fastifyConfig, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.https === undefined ? {} : { https: options.https }) }) as unknown as FastifyInstance)
+  const app = (Fastify({ ...fastifyConfig, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.https === undefined ? {} : { https: { key: options.https.key, cert: options.https.cert, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }) }) as unknown as FastifyInstance)
     .withTypeProvider<TypeBoxTypeProvider>()
   // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
   const clockOfNew = (): Clock => options.clock ?? (config.CLOCK === undefined ? systemClock : steppingClock(clockStart(config.CLOCK)!))

@@ -14,7 +14,7 @@ import type { JournalEntry, RequestFilter } from './operations/requests.js'
 import { NamespaceLimitError } from './namespaces.js'
 import type { World } from './world.js'
 import { loadTls } from './tls.js'
-import { listenTls } from './tls-listener.js'
+import { listenerUrls, listenTls } from './tls-listener.js'
 
 export interface MockServerOptions {
   /** The seed: a fixture object or the path of a fixture file. Default: the demo data (proj_demo, user_demo, key_demo). */
@@ -202,10 +202,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     await app.close()
     throw error
   }
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-  const hostInUrl = host.includes(':') ? `[${host}]` : host
-  const url = `${tls !== undefined && !twoPorts ? 'https' : 'http'}://${hostInUrl}:${port}`
+  const { url, httpsUrl } = listenerUrls(app, host, tls === undefined ? 'none' : twoPorts ? 'beside' : 'alone', httpsPort)
   // Every method below is a thin adapter over the control plane (src/operations/control-plane.ts), acting as the default namespace.
   const plane = app.controlPlane
   const named = (name: string): void => {
@@ -251,7 +248,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   }
   return {
     url,
-    ...(tls === undefined ? {} : { httpsUrl: httpsPort === undefined ? url : `https://${hostInUrl}:${httpsPort}`, certificate: { pem: tls.cert, path: tls.certPath, fingerprint: tls.fingerprint } }),
+    ...(tls === undefined ? {} : { httpsUrl, certificate: { pem: tls.cert, path: tls.certPath, fingerprint: tls.fingerprint } }),
     app,
     close: async () => { await app.close() },
     reset: async () => { await plane.reset(app.world) },

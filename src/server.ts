@@ -7,7 +7,7 @@ import { printable } from './domain/printable.js'
 import { demoKey } from './operations/seed.js'
 import { readSeedFile, seedFileError } from './seed-file.js'
 import { loadTls, type Tls } from './tls.js'
-import { listenTls } from './tls-listener.js'
+import { listenerUrls, listenTls } from './tls-listener.js'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -39,12 +39,8 @@ export async function serve (config: Config, fixture: Fixture | undefined = conf
   // Only once started, so that a failed start is still one line.
   if (usesDevelopmentSecret(config)) process.stderr.write(DEVELOPMENT_SECRET_WARNING + '\n')
 
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : config.PORT
-  const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST
-  const hostInUrl = host.includes(':') ? `[${host}]` : host
-  const url = `${tls !== undefined && !twoPorts ? 'https' : 'http'}://${hostInUrl}:${port}`
-  const urls = httpsPort === undefined ? url : `${url} and https://${hostInUrl}:${httpsPort}`
+  const { url, httpsUrl } = listenerUrls(app, config.HOST, tls === undefined ? 'none' : twoPorts ? 'beside' : 'alone', httpsPort)
+  const urls = twoPorts ? `${url} and ${httpsUrl!}` : url
 
   let closing = false
   const shutdown = (signal: string): void => {

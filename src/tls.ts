@@ -8,6 +8,12 @@ import { join } from 'node:path'
 import { ConfigError } from './config.js'
 import { httpsHosts } from './domain/tls-hosts.js'
 
+/**
+ * How long a connection may take to finish its TLS handshake: as long as a request's head may take (headersTimeout in
+ * src/server.ts). Node's default of 120 s let a client that never says hello hold a socket for two minutes.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000
+
 export interface Tls {
   key: string
   cert: string

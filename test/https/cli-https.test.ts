@@ -10,7 +10,10 @@ import { runToEnd } from '../process/run-to-end.js'
 import { CLI } from '../process/harness.js'
 import { promisify } from 'node:util'
 import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
-import { spawnCli, type Server, type Tap } from '../process/harness.js'
+import { spawnCli, withTimeout, type Server, type Tap } from '../process/harness.js'
+import { connect } from 'node:net'
+import { once } from 'node:events'
+import { HANDSHAKE_TIMEOUT_MS } from '../../src/tls.js'
 import { patience } from '../patience.js'
 
 const run = promisify(execFile)
@@ -78,6 +81,24 @@ t.test('--https makes a certificate for the names given, named in the banner and
   server.child.kill('SIGTERM')
   t.strictSame(await server.waitForExit(), { code: 0, signal: null })
   t.notOk(existsSync(path!), 'the generated certificate is deleted at the stop')
+})
+
+t.test('a client that connects and never starts its TLS handshake is dropped after HANDSHAKE_TIMEOUT_MS, on PORT and on HTTPS_PORT', async t => {
+  t.equal(HANDSHAKE_TIMEOUT_MS, 10_000, 'as long as a request\'s head may take (headersTimeout), not Node\'s 120 s')
+  const alone = await serve(t, {}, ['--https', 'localhost,127.0.0.1'])
+  const beside = await serve(t, { HTTPS_PORT: '0' }, ['--https', 'localhost,127.0.0.1'])
+  const ports = [/https:\/\/127\.0\.0\.1:(\d+)/.exec(alone.banner)![1]!, /https:\/\/127\.0\.0\.1:(\d+)/.exec(beside.banner)![1]!]
+  await Promise.all(ports.map(async port => {
+    const socket = connect(Number(port), '127.0.0.1')
+    await once(socket, 'connect')
+    // Silent: no ClientHello. Before, the server held such a socket for Node's default of 120 s.
+    await withTimeout(once(socket, 'close'), HANDSHAKE_TIMEOUT_MS + patience(1_000), `the server to close a silent connection to port ${port}`)
+    t.pass(`port ${port} closed the silent connection`)
+  }))
+  for (const { server } of [alone, beside]) {
+    server.child.kill('SIGTERM')
+    t.strictSame(await server.waitForExit(), { code: 0, signal: null })
+  }
 })
 
 t.test('a certificate that cannot be used stops the start with one line naming the setting', async t => {
