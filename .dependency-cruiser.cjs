@@ -7,7 +7,7 @@
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
 // Every front door: HTTP (app, server, tls, http/, plugins/, routes/), the CLI (cli.ts and its helpers, drift/), in-process (mock-server, index).
-const FRONT_DOORS = '^src/(http|plugins|routes|drift|cli)/|^src/(app|server|tls|tls-listener|cli|seed-file|provider-states-file|mock-server|index|config)\\.ts$'
+const FRONT_DOORS = '^src/(http|plugins|routes|drift|cli|settings)/|^src/(app|server|tls-listener|cli|mock-server|index)\\.ts$'
 
 const below = {
   // The contract's generated schemas are values (TypeBox), no HTTP: the operations read the contract's operations from them.

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { steppingClock, systemClock, type Clock } from './domain/clock.js'
-import { clockStart, type Config } from './config.js'
+import { clockStart, type Config } from './settings/config.js'
 import type { Fixture } from './domain/fixture.js'
 import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
 import { JSON_TYPE } from './http/refusals.js'
@@ -28,8 +28,8 @@ import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
 import { createControlPlane } from './operations/control-plane.js'
-import { readProviderStatesFile } from './provider-states-file.js'
-import { HANDSHAKE_TIMEOUT_MS } from './tls.js'
+import { readProviderStatesFile } from './settings/provider-states-file.js'
+import { HANDSHAKE_TIMEOUT_MS } from './settings/tls.js'
 import { createJournalBudget, openWorld } from './world.js'
 
 export interface AppOptions {
@@ -47,7 +47,7 @@ export interface AppOptions {
   logStream?: LogStream
   /** Keep the journal and coverage counts even without ADMIN_TOKEN (startMockServer reads them in-process). */
   record?: boolean
-  /** Listen with TLS, this key pair (src/tls.ts). */
+  /** Listen with TLS, this key pair (src/settings/tls.ts). */
   https?: { key: string, cert: string }
 }
 

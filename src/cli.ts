@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, USAGE, UsageError } from './cli/args.js'
 import type { DatabaseCommand } from './cli/database-commands.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { ConfigError, loadConfig, type Config } from './settings/config.js'
 import { printable } from './domain/printable.js'
 import { packageRoot } from './paths.js'
-import { readSeedFile } from './seed-file.js'
+import { readSeedFile } from './settings/seed-file.js'
 
 type ErrorClass = abstract new (...args: never[]) => Error
 /** The errors a client command's module words as its one line (the others print their stack). */

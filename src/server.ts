@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './config.js'
+import { ConfigError, DEVELOPMENT_SECRET_WARNING, usesDevelopmentSecret, type Config } from './settings/config.js'
 import { demoBanner } from './domain/demo.js'
 import { FixtureError, type Fixture } from './domain/fixture.js'
 import { printable } from './domain/printable.js'
 import { demoKey } from './operations/seed.js'
-import { readSeedFile, seedFileError } from './seed-file.js'
-import { loadTls, type Tls } from './tls.js'
+import { readSeedFile, seedFileError } from './settings/seed-file.js'
+import { loadTls, type Tls } from './settings/tls.js'
 import { listenerUrls, listenTls } from './tls-listener.js'
 
 const SHUTDOWN_GRACE_MS = 10_000

@@ -4,7 +4,7 @@
 import { once } from 'node:events'
 import { createServer, type Server, type TLSSocket } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
-import { HANDSHAKE_TIMEOUT_MS, type Tls } from './tls.js'
+import { HANDSHAKE_TIMEOUT_MS, type Tls } from './settings/tls.js'
 
 export interface TlsListener {
   port: number

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, ConfigSchema, corsOrigins, DEVELOPMENT_JWT_SECRET, flagName, loadConfig, SETTINGS, shownDefault, usesDevelopmentSecret } from '../src/config.js'
+import { ConfigError, ConfigSchema, corsOrigins, DEVELOPMENT_JWT_SECRET, flagName, loadConfig, SETTINGS, shownDefault, usesDevelopmentSecret } from '../src/settings/config.js'
 import { packageRoot } from '../src/paths.js'
 
 t.test('defaults to the contract\'s development server and a file in ./data', async t => {

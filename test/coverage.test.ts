@@ -23,6 +23,6 @@ t.test('npm run coverage turns tap\'s coverage on for src/ only, mapped back to 
     const map = join(packageRoot, 'dist', source.replace(/\.ts$/, '.js.map'))
     t.ok(existsSync(map), `${source} has a source map in dist/`)
   }
-  const sample = JSON.parse(readFileSync(join(packageRoot, 'dist', 'src', 'config.js.map'), 'utf8')) as { sources: string[] }
-  t.strictSame(sample.sources, ['../../src/config.ts'], 'which points at the TypeScript source')
+  const sample = JSON.parse(readFileSync(join(packageRoot, 'dist', 'src', 'settings', 'config.js.map'), 'utf8')) as { sources: string[] }
+  t.strictSame(sample.sources, ['../../../src/settings/config.ts'], 'which points at the TypeScript source')
 })

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { SignJWT } from 'jose'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppOptions } from '../src/app.js'
-import { loadConfig, type Config } from '../src/config.js'
+import { loadConfig, type Config } from '../src/settings/config.js'
 import type { Fixture } from '../src/domain/fixture.js'
 import type { KeyRow } from '../src/stores/keys.js'
 

@@ -1,7 +1,7 @@
 // The server's own logger (pino, as configured for production) written to a captured stream: ids, levels, faults, no secrets.
 import t from 'tap'
 import type { Test } from 'tap'
-import type { Config } from '../src/config.js'
+import type { Config } from '../src/settings/config.js'
 import { ADMIN_TOKEN } from './answers.js'
 import { bearer, build, patchKey, SECRETS, userToken } from './helper.js'
 

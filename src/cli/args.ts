@@ -1,6 +1,6 @@
 // The command line's words: its usage text, and the arguments read into values with one-line errors.
 import { parseArgs } from 'node:util'
-import { ConfigSchema, flagName, SETTINGS, shownDefault } from '../config.js'
+import { ConfigSchema, flagName, SETTINGS, shownDefault } from '../settings/config.js'
 import { closestMatch } from 'leven'
 
 const settingsHelp = SETTINGS.map(s => {

@@ -2,7 +2,7 @@
 // runs, so `--help`, `coverage` and `drift` start without SQLite and the stores.
 import { existsSync } from 'node:fs'
 import { required, text, UsageError } from './args.js'
-import { DEVELOPMENT_SECRET_WARNING, flagName, usesDevelopmentSecret, type Config } from '../config.js'
+import { DEVELOPMENT_SECRET_WARNING, flagName, usesDevelopmentSecret, type Config } from '../settings/config.js'
 import { systemClock } from '../domain/clock.js'
 import { SYSTEM } from '../domain/credential.js'
 import { FixtureError, readFixtureFile } from '../domain/fixture.js'
@@ -12,7 +12,7 @@ import { SigningKeyError } from '../domain/signing-key.js'
 import { createKeyNow } from '../operations/create-key.js'
 import { loadFixture, projectIds, resetToSeedNow } from '../operations/seed.js'
 import { isKnownUser, mintToken, tokenService } from '../operations/tokens.js'
-import { readSeedFile } from '../seed-file.js'
+import { readSeedFile } from '../settings/seed-file.js'
 import { DatabaseOpenError, MigrationError, openWorld, type Seed, type World } from '../world.js'
 
 /** The errors these commands expect, each worded as its one line (the others print their stack). */

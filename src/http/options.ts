@@ -1,7 +1,7 @@
 // The Fastify options of the server and of every test: validation in tests is validation in production.
 import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
-import type { Config } from '../config.js'
+import type { Config } from '../settings/config.js'
 import { createRedactor, type Redactor } from '../domain/redact.js'
 import { clientErrorHandler } from './client-errors.js'
 import { OneLinePerRequest } from './log.js'

@@ -1,6 +1,6 @@
 import cors from '@fastify/cors'
 import fp from 'fastify-plugin'
-import { corsOrigins } from '../config.js'
+import { corsOrigins } from '../settings/config.js'
 
 export interface CorsOptions {
   /** CORS_ORIGIN: '*' or a comma-separated list of origins (loadConfig has checked it). */

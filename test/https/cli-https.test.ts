@@ -13,7 +13,7 @@ import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 import { spawnCli, withTimeout, type Server, type Tap } from '../process/harness.js'
 import { connect } from 'node:net'
 import { once } from 'node:events'
-import { HANDSHAKE_TIMEOUT_MS } from '../../src/tls.js'
+import { HANDSHAKE_TIMEOUT_MS } from '../../src/settings/tls.js'
 import { patience } from '../patience.js'
 
 const run = promisify(execFile)

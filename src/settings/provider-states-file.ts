@@ -1,7 +1,7 @@
 // PROVIDER_STATES as a setting: a states file that cannot be read, or names a state that is not a fixture, stops the
 // start with one line naming the setting (docs/pact.md).
 import { ConfigError } from './config.js'
-import { ProviderStatesError, readProviderStates, type ProviderStates } from './domain/provider-states.js'
+import { ProviderStatesError, readProviderStates, type ProviderStates } from '../domain/provider-states.js'
 
 export function readProviderStatesFile (path: string): ProviderStates {
   try {

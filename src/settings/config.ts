@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { parseInstant } from './domain/clock.js'
-import { httpsHosts } from './domain/tls-hosts.js'
+import { parseInstant } from '../domain/clock.js'
+import { httpsHosts } from '../domain/tls-hosts.js'
 
 // The well-known development secret: the server warns loudly whenever it is in use.
 export const DEVELOPMENT_JWT_SECRET = 'basic-admin-mock-development-secret-do-not-use-in-production'

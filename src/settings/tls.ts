@@ -6,7 +6,7 @@ import { isIP } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError } from './config.js'
-import { httpsHosts } from './domain/tls-hosts.js'
+import { httpsHosts } from '../domain/tls-hosts.js'
 
 /**
  * How long a connection may take to finish its TLS handshake: as long as a request's head may take (headersTimeout in

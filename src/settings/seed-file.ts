@@ -1,8 +1,8 @@
 // SEED_FILE as a setting: a fixture file that cannot be read, or is not a fixture, stops start-up (and `reset`)
 // with one line that names the setting and what to do.
-import { FileTooLargeError, readBoundedFile, sizeText } from './domain/bounded-file.js'
+import { FileTooLargeError, readBoundedFile, sizeText } from '../domain/bounded-file.js'
 import { ConfigError } from './config.js'
-import { FIXTURE_FILE_LIMIT, FixtureError, readFixtureFile, type Fixture } from './domain/fixture.js'
+import { FIXTURE_FILE_LIMIT, FixtureError, readFixtureFile, type Fixture } from '../domain/fixture.js'
 
 /** SEED_FILE's fixture, read and checked. */
 export function readSeedFile (path: string): Fixture {
