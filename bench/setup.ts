@@ -1,12 +1,12 @@
 // A benchmark database: projects with an owner and keys, the first key of each project an admin key.
+import { generateKeyPairSync } from 'node:crypto'
 import { openDatabase } from '../src/db/database.js'
 import { migrate, readMigrations } from '../src/db/migrate.js'
 import { migrationsDir } from '../src/paths.js'
 import { hashApiKey } from '../src/domain/api-key.js'
 import { createJwtService } from '../src/domain/jwt.js'
-import { fixedSigningKey } from '../src/domain/signing-key.js'
-import { signingKeySource } from '../src/stores/signing-keys.js'
-import { systemClock } from '../src/domain/clock.js'
+import { fixedSigningKey, MIN_MODULUS_BITS, toSigningKey } from '../src/domain/signing-key.js'
+import { createSigningKeyStore } from '../src/stores/signing-keys.js'
 
 export interface BenchProject { id: string, adminSecret: string, keyIds: string[], hs256: string, rs256: string }
 
@@ -17,8 +17,11 @@ export function createBenchDatabase (path: string, projects: number, keysPerProj
   const db = openDatabase(path)
   try {
     migrate(db, readMigrations(migrationsDir))
-    const jwt = createJwtService({ secret: BENCH_SECRET, signingKey: fixedSigningKey(signingKeySource(db, systemClock).current()) })
     const now = Date.now()
+    // The key the server finds in the database on its first RS256 token, as if it had made it.
+    const key = toSigningKey(generateKeyPairSync('rsa', { modulusLength: MIN_MODULUS_BITS }).privateKey, 'bench key')
+    createSigningKeyStore(db).addIfNone(key.kid, key.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, now)
+    const jwt = createJwtService({ secret: BENCH_SECRET, signingKey: fixedSigningKey(key) })
     const insertUser = db.prepare('INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?)')
     const insertProject = db.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)')
     const insertMember = db.prepare('INSERT INTO project_members (project_id, user_id, role) VALUES (?, ?, ?)')

@@ -21,7 +21,7 @@ export { MigrationError } from './db/migrate.js'
 import { createKeyMemory, type KeyMemory } from './stores/key-memory.js'
 import { createKeyStore, type KeyStore } from './stores/keys.js'
 import { createMemberStore, type MemberStore } from './stores/members.js'
-import { signingKeySource, type SigningKeySource } from './stores/signing-keys.js'
+import { createSigningKeyStore, type SigningKeyStore } from './stores/signing-keys.js'
 
 /** What a reset goes back to: a fixture (SEED_FILE's, or one given in-process), or the demo data. */
 export interface Seed {
@@ -61,7 +61,7 @@ export interface World {
   memory: KeyMemory
   journal: Journal
   /** The RS256 key pair kept in this database, made on first use and stamped by the clock given. */
-  signingKeys: (clock: Clock) => SigningKeySource
+  signingKeys: SigningKeyStore
   /** The fault rules of this world's namespace (src/stores/faults.ts). */
   faults: Faults
   /** What requests exercised of the contract, since the world opened or its last reset (docs/coverage.md). */
@@ -116,7 +116,7 @@ export function openWorld (options: WorldOptions): World {
     members: createMemberStore(db),
     memory,
     journal,
-    signingKeys: (clock: Clock): SigningKeySource => signingKeySource(db, clock),
+    signingKeys: createSigningKeyStore(db),
     faults: createFaults(options.faultSeed ?? '', name),
     coverage: createCoverage(new Date().toISOString()),
     transact: <T>(work: () => T): Promise<T> => closing === undefined ? unitOfWork.run(work) : Promise.reject(refuse()),

@@ -1,9 +1,10 @@
 // User tokens: the service that signs and verifies them for a world, and minting one the server accepts
 // (POST /__admin/tokens, `token` at the CLI, startMockServer's token()).
 import { DURATION_HINT, MAX_DURATION_S, MAX_DURATION_TEXT, parseDuration } from '../domain/duration.js'
-import { systemClock } from '../domain/clock.js'
+import { systemClock, type Clock } from '../domain/clock.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../domain/jwt.js'
-import { fixedSigningKey, readSigningKeyFile, type SigningKeySource } from '../domain/signing-key.js'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
+import { fixedSigningKey, MIN_MODULUS_BITS, readSigningKeyFile, toSigningKey, type SigningKey, type SigningKeySource } from '../domain/signing-key.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import type { World } from '../world.js'
 
@@ -19,8 +20,33 @@ export interface TokenSettings extends Omit<JwtSettings, 'signingKey'> {
 export function tokenService (settings: TokenSettings, world?: World): { jwt: JwtService, signingKey: SigningKeySource | undefined } {
   const { privateKeyFile, ...jwtSettings } = settings
   // Real time, not the clock: making the key on first use must not take a CLOCK tick that a run after a reset would not.
-  const signingKey = privateKeyFile !== undefined ? fixedSigningKey(readSigningKeyFile(privateKeyFile)) : world === undefined ? undefined : world.signingKeys(systemClock)
+  const signingKey = privateKeyFile !== undefined ? fixedSigningKey(readSigningKeyFile(privateKeyFile)) : world === undefined ? undefined : storedSigningKey(world, systemClock)
   return { jwt: createJwtService({ ...jwtSettings, signingKey }), signingKey }
+}
+
+/**
+ * The key pair kept in the world's database, generated on first use (~200 ms, so never at start) and stamped with the
+ * clock's time: two processes on one file agree on one key.
+ */
+export function storedSigningKey (world: World, clock: Clock): SigningKeySource {
+  let key: SigningKey | undefined
+  const stored = (): SigningKey | undefined => {
+    const pem = world.signingKeys.firstPem()
+    return pem === undefined ? undefined : toSigningKey(createPrivateKey(pem), 'stored signing key')
+  }
+  return {
+    existing: () => (key ??= stored()),
+    current: () => {
+      key ??= stored()
+      if (key !== undefined) return key
+      // Generated outside the write lock; whoever commits first wins and the other reads it back.
+      const generated = toSigningKey(generateKeyPairSync('rsa', { modulusLength: MIN_MODULUS_BITS }).privateKey, 'generated key')
+      const pem = generated.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string
+      world.transactNow(() => { world.signingKeys.addIfNone(generated.kid, pem, clock.now()) })
+      key = stored()!
+      return key
+    }
+  }
 }
 
 export const ALGORITHMS = ['HS256', 'RS256'] as const
