@@ -3,10 +3,11 @@
 // runs it as the documentation says, failing at the first problem with what was expected and what the engine said.
 // It runs the docker-build, docker-run, demo-PATCH, GitHub Actions, docker-compose and parallel-suites recipes of the
 // documentation, with only their host port and volume swapped for its own, the version label's build argument added
-// (and no --rm, so that a failed container's logs can be shown), and removes every container, volume and network it
-// made, and the images its builds left dangling.
+// (and no --rm, so that a failed container's logs can be shown), and the Testcontainers module's
+// check (scripts/testcontainers-check.mjs); it removes every container, volume and network it made, and the images
+// its builds left dangling.
 // Needs a Docker engine and curl; builds with the legacy builder unless DOCKER_BUILDKIT says otherwise (docs/docker.md).
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -257,7 +258,33 @@ async function check () {
     if (down.code === 0) made.composeProjects.delete(project)
     return 'both exited 0'
   })
+  await step('Testcontainers: basic-admin-mock/testcontainers starts the image, its control plane answers over HTTP, each stop exits 0 and nothing is left (scripts/testcontainers-check.mjs)', async () => {
+    const node = await nodeForTestcontainers()
+    const result = await run(node, [join(root, 'scripts', 'testcontainers-check.mjs')], { timeoutMs: 15 * 60_000 })
+    process.stdout.write(result.stdout)
+    expect(result.code === 0, `scripts/testcontainers-check.mjs exited with ${result.code}`, result.stderr)
+    return /start\(\) to a first answer.*: (median .*)$/m.exec(result.stdout)?.[1]
+  })
   return { size: image.Size, healthyMs }
+}
+
+/**
+ * A Node testcontainers 12 runs on (22.19 or newer; its undici needs it): this one, or the Dockerfile's from the npm
+ * package node-<platform>-<arch>@<major> (as .ci/run gets it; npm's cache keeps it), unpacked into a folder removed at exit.
+ */
+async function nodeForTestcontainers () {
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  if (major > 22 || (major === 22 && minor >= 19)) return process.execPath
+  const lts = /^FROM node:(\d+)-bookworm-slim/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))[1]
+  const dir = mkdtempSync(join(tmpdir(), 'basic-admin-mock-check-node-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const packed = await run('npm', ['pack', `node-${process.platform}-${process.arch}@${lts}`, '--silent'], { cwd: dir, timeoutMs: 10 * 60_000 })
+  expect(packed.code === 0, `Node ${process.versions.node} cannot run testcontainers 12, and npm pack node-${process.platform}-${process.arch}@${lts} failed`, packed.stderr)
+  mkdirSync(join(dir, 'node'))
+  const unpacked = await run('tar', ['-xzf', join(dir, packed.stdout.trim().split('\n').at(-1)), '-C', join(dir, 'node'), '--strip-components=1'])
+  expect(unpacked.code === 0, 'could not unpack the Node package', unpacked.stderr)
+  log(`Node ${process.versions.node} cannot run testcontainers 12 (22.19 or newer): using Node ${lts} from npm's node-${process.platform}-${process.arch}`)
+  return join(dir, 'node', 'bin', 'node')
 }
 
 const started = performance.now()
