@@ -1,7 +1,7 @@
 // basic-admin-mock/testcontainers without an engine: its input checks, and its control-plane functions over HTTP
 // against a real server in this process, answer for answer with startMockServer's own. The container itself (start,
 // stop, exit code, cleanup) is the Docker check's (scripts/testcontainers-check.mjs). testcontainers 12 loads on Node
-// 22.19 or newer only (its undici): on an older Node this file is skipped, and .ci/run's Node 26 run runs it.
+// 22.19 or newer only (its undici): on an older Node only the import's refusal is tested, and .ci/run's Node 26 run runs the rest.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,6 +11,10 @@ import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 const skip = major > 22 || (major === 22 && minor >= 19) ? false : `testcontainers 12 needs Node 22.19 or newer (this is ${process.versions.node}); .ci/run runs this file on Node 26`
 const ADMIN = 'an-admin-token-0123456789'
+
+t.test('on a Node testcontainers 12 cannot run on, the import says which Node it needs, before testcontainers fails', { skip: skip === false ? 'this Node runs testcontainers 12' : false }, async t => {
+  await t.rejects(import('../../src/testcontainers/index.js'), new Error(`basic-admin-mock/testcontainers: testcontainers 12 needs Node 22.19 or newer, and this is Node ${process.versions.node}: run your tests on Node 22.19+ (or start the image with docker run, docs/docker.md)`))
+})
 
 t.test('the builder refuses what the image would refuse, at the call that gave it', { skip }, async t => {
   const { BasicAdminMockContainer } = await import('../../src/testcontainers/index.js')
