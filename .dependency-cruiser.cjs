@@ -6,8 +6,8 @@
 //   stores:      src/stores/              (rows in, rows out)
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
-// Every front door: HTTP (app, server, tls, http/, plugins/, routes/), the CLI (cli.ts and its helpers, drift/), in-process (mock-server, index).
-const FRONT_DOORS = '^src/(http|plugins|routes|drift|cli|settings)/|^src/(app|server|tls-listener|cli|mock-server|index)\\.ts$'
+// Every front door: HTTP (app, server, tls-listener, http/, plugins/, routes/), settings/, the CLI (cli.ts, cli/, drift/), in-process (mock-server, index), the image from a test (testcontainers/).
+const FRONT_DOORS = '^src/(http|plugins|routes|drift|cli|settings|testcontainers)/|^src/(app|server|tls-listener|cli|mock-server|index)\\.ts$'
 
 const below = {
   // The contract's generated schemas are values (TypeBox), no HTTP: the operations read the contract's operations from them.
@@ -46,6 +46,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(operations|stores|db|domain)/|^src/(world|namespaces)\\.ts$' },
       to: { path: '(^|/)node_modules/(fastify|fastify-plugin|@fastify/[^/]+)/' }
+    },
+    {
+      name: 'testcontainers-runs-no-server',
+      comment: "basic-admin-mock/testcontainers runs in the user's test process and talks to the image over HTTP: of the server, only types",
+      severity: 'error',
+      from: { path: '^src/testcontainers/' },
+      to: { path: '^src/', pathNot: '^src/testcontainers/', dependencyTypesNot: ['type-only'] }
     },
     {
       name: 'no-circular',

@@ -3,15 +3,17 @@
 // runs it as the documentation says, failing at the first problem with what was expected and what the engine said.
 // It runs the docker-build, docker-run, demo-PATCH, GitHub Actions, docker-compose and parallel-suites recipes of the
 // documentation, with only their host port and volume swapped for its own, the version label's build argument added
-// (and no --rm, so that a failed container's logs can be shown), and removes every container, volume and network it
-// made, and the images its builds left dangling.
+// (and no --rm, so that a failed container's logs can be shown), the image with HTTPS, and the Testcontainers module's
+// check (scripts/testcontainers-check.mjs); it removes every container, volume and network it made, and the images
+// its builds left dangling.
 // Needs a Docker engine and curl; builds with the legacy builder unless DOCKER_BUILDKIT says otherwise (docs/docker.md).
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
+import { generate as selfSigned } from 'selfsigned'
 import { parse as parseYaml } from 'yaml'
 import { CheckError, cleanUp, composeCommand, docker, made, recordBuild, run, waitForHealthy } from './docker-engine.mjs'
 import { readRecipe } from './recipes.mjs'
@@ -177,6 +179,34 @@ async function check () {
     return body
   })
 
+  await step('HTTPS: TLS_CERT and TLS_KEY on a mounted folder, HTTPS_PORT beside PORT; curl trusting the certificate gets a PATCH through, the HEALTHCHECK stays on HTTP', async () => {
+    const name = `${prefix}-https`
+    const tls = mkdtempSync(join(tmpdir(), 'basic-admin-mock-check-tls-'))
+    try {
+      // The server runs as node: it must read the folder and the key (a throw-away key for this check alone).
+      const pems = await selfSigned([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256', extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }] })
+      writeFileSync(join(tls, 'cert.pem'), pems.cert)
+      writeFileSync(join(tls, 'key.pem'), pems.private)
+      for (const [path, mode] of [[tls, 0o755], [join(tls, 'cert.pem'), 0o644], [join(tls, 'key.pem'), 0o644]]) chmodSync(path, mode)
+      await startHealthy(name, limitMs, () => dockerRun(name, `${prefix}-https-data`, text => swap(text, / basic-admin-mock$/g,
+        ` -e HTTPS_PORT=3443 -e TLS_CERT=/tls/cert.pem -e TLS_KEY=/tls/key.pem -v ${tls}:/tls:ro -p 127.0.0.1::3443 ${IMAGE}`, 'docker-run')))
+      const port = (await docker(['port', name, '3443/tcp'])).split('\n')[0].split(':').at(-1)
+      const url = `https://localhost:${port}/project/proj_demo/key/key_demo`
+      const curl = ['-sS', '--cacert', join(tls, 'cert.pem'), '-X', 'PATCH', '-H', `Authorization: Bearer ${bearer}`, '-H', 'Content-Type: application/json', '-d', '{"label":"Over HTTPS"}', '-w', '\n%{http_code}']
+      const result = await run('curl', [...curl, url])
+      expect(result.code === 0 && result.stdout.endsWith('\n200') && JSON.parse(result.stdout.split('\n')[0]).key.label === 'Over HTTPS', `curl --cacert ${url} answered`, result.stdout + result.stderr)
+      // A name the certificate does not list is a refused handshake (curl's 60), never an answer.
+      const wrong = await run('curl', ['-sS', '--cacert', join(tls, 'cert.pem'), '--resolve', `wrong.test:${port}:127.0.0.1`, `https://wrong.test:${port}/health`])
+      expect(wrong.code === 60, `curl to https://wrong.test exited with ${wrong.code}, not 60 (certificate name mismatch)`, wrong.stdout + wrong.stderr)
+      await docker(['stop', name], { timeoutMs: 60_000 })
+      const code = await docker(['inspect', '--format', '{{.State.ExitCode}}', name])
+      expect(code === '0', `the HTTPS container exited with code ${code} after docker stop`)
+      return `healthy, PATCH over https://localhost:${port} 200, wrong.test refused (curl 60), exit 0`
+    } finally {
+      rmSync(tls, { recursive: true, force: true })
+    }
+  })
+
   await step('bad setting: a short JWT_SECRET stops the container with one line in docker logs', async () => {
     const name = `${prefix}-3`
     await dockerRun(name, `${prefix}-bad`, text => swap(text, /JWT_SECRET=\S+/g, 'JWT_SECRET=too-short', 'docker-run'))
@@ -257,7 +287,33 @@ async function check () {
     if (down.code === 0) made.composeProjects.delete(project)
     return 'both exited 0'
   })
+  await step('Testcontainers: basic-admin-mock/testcontainers starts the image, its control plane answers over HTTP, each stop exits 0 and nothing is left (scripts/testcontainers-check.mjs)', async () => {
+    const node = await nodeForTestcontainers()
+    const result = await run(node, [join(root, 'scripts', 'testcontainers-check.mjs')], { timeoutMs: 15 * 60_000 })
+    process.stdout.write(result.stdout)
+    expect(result.code === 0, `scripts/testcontainers-check.mjs exited with ${result.code}`, result.stderr)
+    return /start\(\) to a first answer.*: (median .*)$/m.exec(result.stdout)?.[1]
+  })
   return { size: image.Size, healthyMs }
+}
+
+/**
+ * A Node testcontainers 12 runs on (22.19 or newer; its undici needs it): this one, or the Dockerfile's from the npm
+ * package node-<platform>-<arch>@<major> (as .ci/run gets it; npm's cache keeps it), unpacked into a folder removed at exit.
+ */
+async function nodeForTestcontainers () {
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  if (major > 22 || (major === 22 && minor >= 19)) return process.execPath
+  const lts = /^FROM node:(\d+)-bookworm-slim/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))[1]
+  const dir = mkdtempSync(join(tmpdir(), 'basic-admin-mock-check-node-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  const packed = await run('npm', ['pack', `node-${process.platform}-${process.arch}@${lts}`, '--silent'], { cwd: dir, timeoutMs: 10 * 60_000 })
+  expect(packed.code === 0, `Node ${process.versions.node} cannot run testcontainers 12, and npm pack node-${process.platform}-${process.arch}@${lts} failed`, packed.stderr)
+  mkdirSync(join(dir, 'node'))
+  const unpacked = await run('tar', ['-xzf', join(dir, packed.stdout.trim().split('\n').at(-1)), '-C', join(dir, 'node'), '--strip-components=1'])
+  expect(unpacked.code === 0, 'could not unpack the Node package', unpacked.stderr)
+  log(`Node ${process.versions.node} cannot run testcontainers 12 (22.19 or newer): using Node ${lts} from npm's node-${process.platform}-${process.arch}`)
+  return join(dir, 'node', 'bin', 'node')
 }
 
 const started = performance.now()

@@ -16,8 +16,9 @@ t.test('npm run coverage turns tap\'s coverage on for src/ only, mapped back to 
   t.match(script, / --coverage-report=text$/, 'a text table with line and branch columns')
 
   const { sources } = await import(pathToFileURL(join(packageRoot, 'scripts', 'coverage-map.mjs')).href) as { sources: string[] }
-  const onDisk = readdirSync(join(packageRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter(file => file.endsWith('.ts')).map(file => join('src', file)).sort()
-  t.strictSame(sources, onDisk, 'every TypeScript file under src/, and nothing else')
+  // A declaration file (src/testcontainers/peer-types.d.ts) compiles to nothing, so there is nothing of it to cover.
+  const onDisk = readdirSync(join(packageRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter(file => file.endsWith('.ts') && !file.endsWith('.d.ts')).map(file => join('src', file)).sort()
+  t.strictSame(sources, onDisk, 'every TypeScript file under src/ but declarations, and nothing else')
   // The report reaches the TypeScript lines through the compiled files' source maps.
   for (const source of sources) {
     const map = join(packageRoot, 'dist', source.replace(/\.ts$/, '.js.map'))

@@ -91,6 +91,10 @@ t.test('the packed tarball installs into a fresh project, which imports, runs an
   const installed = join(consumer, 'node_modules', pkg.name)
   t.equal(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version, pkg.version, 'this version is installed')
   t.match(readFileSync(join(installed, 'dist', 'src', 'index.d.ts'), 'utf8'), /export \{ startMockServer,/, 'the .d.ts exports startMockServer')
+  // basic-admin-mock/testcontainers ships, but its testcontainers (an optional peer) comes only when the consumer asks.
+  t.match(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')), { exports: { './testcontainers': { default: './dist/src/testcontainers/index.js' } }, peerDependenciesMeta: { testcontainers: { optional: true } } }, 'basic-admin-mock/testcontainers is exported, testcontainers an optional peer')
+  t.ok(existsSync(join(installed, 'dist', 'src', 'testcontainers', 'index.js')), 'the Testcontainers module ships')
+  t.notOk(existsSync(join(consumer, 'node_modules', 'testcontainers')), 'installing the server does not install testcontainers')
   const tree = await run('npm', ['ls', '--all', '--offline'], consumer)
   t.equal(tree.code, 0, "the consumer's dependency tree is complete", { stdout: tree.stdout, stderr: tree.stderr })
 
