@@ -135,14 +135,14 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
       baselineDb = join(dir, 'baseline.db')
       await seedTimed(baselineDb, fixture, baselineCli)
     }
-    const [server, memory, bare, minimal, baseline, prism] = await Promise.all([
+    const [server, memory, bare, minimal, baseline, prism] = await startAll([
       start(serverCommand, { ...env, WORKERS: String(options.workers ?? 1) }, '/ready'),
       start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: ':memory:', SEED_FILE: fixture }, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey }, '/ready'),
       baselineCli === undefined ? undefined : start([...prefix, process.execPath, baselineCli, 'serve'], { ...env, DATABASE_PATH: baselineDb! }, '/ready'),
       quick || !existsSync(PRISM) ? undefined : start([...prefix, process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
-    ])
+    ] as const)
     const stopAll = async (): Promise<void> => { await Promise.all([server.stop(), memory.stop(), bare.stop(), minimal.stop(), baseline?.stop(), prism?.stop()]) }
     try {
       const pinningReport: PinningReport = pinning === undefined
@@ -205,6 +205,17 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Starts the servers side by side; when one fails, those that started are stopped before its error goes on. */
+async function startAll<T extends ReadonlyArray<Promise<Started | undefined> | undefined>> (starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts)
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed !== undefined) {
+    await Promise.all(settled.map(result => result.status === 'fulfilled' ? result.value?.stop() : undefined))
+    throw failed.reason
+  }
+  return settled.map(result => (result as PromiseFulfilledResult<Started | undefined>).value) as { -readonly [K in keyof T]: Awaited<T[K]> }
 }
 
 /** One round's ratios at one connection count, printed as it ends: to the ceiling, to the minimal durable PATCH, new / old. */
