@@ -1,12 +1,14 @@
-// npm run bench [-- --quick | --soak | --scale | --workers N]: PATCH against the production build, next to a bare
-// Fastify ceiling and Prism's mock, in alternating rounds, on a fresh database of 10,000 keys in 100 projects (and the
-// same in a namespace); --scale compares 10,000 keys with 1,000,000 keys in 10,000 projects. docs/performance.md.
-import autocannon from 'autocannon'
+// npm run bench [-- --quick | --soak | --scale | --profile | --workers N | --baseline DIR | --no-pin | --rounds N | --seconds N]:
+// PATCH against the production build, next to a bare Fastify ceiling, the minimal durable PATCH and Prism's mock, in
+// alternating rounds at 1, 10 and 100 connections, on a fresh database of 10,000 keys in 100 projects (and the same in
+// a namespace and in :memory:); servers and load generator pinned to separate CPUs where taskset exists; --baseline
+// runs another checkout's build beside this one; --scale compares 10,000 keys with 1,000,000 keys in 10,000 projects;
+// --profile sums a --cpu-prof of the server by stage. docs/performance.md.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../src/paths.js'
@@ -14,6 +16,12 @@ import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
 import { memoryKb, start, startPatience, UNTRACKED, type Started } from './processes.js'
+import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, patch, type Measured, type Scenario } from './load.js'
+import { allowedCpus, pinned, serverPrefix, type Pinning } from './pinning.js'
+import { goalsTable } from './goals.js'
+import { profileTable, runProfile } from './profile.js'
+
+export type { Measured } from './load.js'
 
 // The package root, also when this file runs compiled (dist-test/, under npm test).
 const root = packageRoot
@@ -21,12 +29,20 @@ const CLI = join(root, 'dist', 'src', 'cli.js')
 // One of lab's tools (scripts/lab.mjs), as everything the bench runs but the server.
 const PRISM = join(root, 'lab', 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
-export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number }
-/** Medians over the rounds, with the ratio to the ceiling of each round (in round order) beside their median. */
-export type Summary = Measured & { ratio: number | undefined, ratios: number[] }
+export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL } from './load.js'
+
+/** One scenario's req/s against a reference's: each round's ratio (in round order) and their median. */
+export interface Versus { ratio: number | undefined, ratios: number[] }
+/** Medians over the rounds, with the ratio to the ceiling (ratio, ratios), to the minimal durable PATCH and, for GOAL beside a --baseline, new / old. */
+export type Summary = Measured & Versus & { toMinimal: Versus, toBaseline: Versus | undefined }
+/** How the run was pinned, and the CPU lists /proc showed for the server and this process while it ran. */
+export type PinningReport = { servers: string, load: string, observed: { server: string | undefined, bench: string | undefined } } | { off: string }
 export interface Report {
   date: string
   quick: boolean
+  pinning: PinningReport
+  /** The other checkout whose build ran as BASELINE. */
+  baseline: string | undefined
   rounds: Measured[][]
   summary: Summary[]
   peakRssMb: number | undefined
@@ -36,65 +52,25 @@ export interface Report {
   namespaceStart: { newMs: number, usedMs: number }
 }
 
+export interface BenchOptions {
+  quick?: boolean
+  soak?: boolean
+  workers?: number
+  /** false: no taskset (--no-pin). */
+  pin?: boolean
+  /** A checkout of another commit, built (dist/src/cli.js): its server runs as one more alternating scenario. */
+  baseline?: string
+  /** Rounds at 1 and 100 connections (default 5; 10 connections take the first 3); seconds per load (default 5). */
+  rounds?: number
+  seconds?: number
+  log?: (line: string) => void
+}
+
 const QUICK_REQUESTS = 300
 const BENCH_NAMESPACE = 'bench'
 
-type Scenario = { name: string, target: () => Started | undefined, request: (req: Record<string, unknown>) => Record<string, unknown> }
-
-const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!
-const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2 }
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
-
-/** One autocannon run, for `seconds` or for `amount` requests; latencies come from every response's own time, not the 1 ms histogram. */
-async function load (url: string, connections: number, seconds: number, request: Scenario['request'], name: string, amount?: number): Promise<Measured> {
-  const latencies: number[] = []
-  let counter = 0
-  // Without a callback autocannon returns its instance, which is also a promise of the result.
-  const instance = autocannon({
-    url,
-    connections,
-    ...(amount === undefined ? { duration: seconds } : { amount }),
-    requests: [{ method: 'PATCH', setupRequest: (req: autocannon.Request) => request({ ...req, counter: counter++ }) as autocannon.Request }]
-  }) as unknown as autocannon.Instance & Promise<autocannon.Result>
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => { latencies.push(time) })
-  const result = await instance
-  latencies.sort((a, b) => a - b)
-  return {
-    scenario: name,
-    connections,
-    rps: result.requests.total / (result.duration || seconds),
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    requests: result.requests.total
-  }
-}
-
-interface PatchOptions {
-  /** Every other PATCH also sets roles (that keep an admin key admin), which changes what a secret means. */
-  roles?: boolean
-  /** Sent as X-Mock-Namespace. */
-  namespace?: string
-}
-
-function patch (projects: BenchProject[], auth: (p: BenchProject) => string, options: PatchOptions = {}) {
-  return (req: Record<string, unknown>): Record<string, unknown> => {
-    const project = pick(projects)
-    const index = Math.floor(Math.random() * project.keyIds.length)
-    const withRoles = options.roles === true && (req.counter as number) % 2 === 1
-    const roles = index === 0 ? 'admin,read' : 'read,write'
-    return {
-      ...req,
-      path: `/project/${project.id}/key/${project.keyIds[index]!}`,
-      headers: {
-        authorization: `Bearer ${auth(project)}`,
-        'content-type': 'application/json',
-        ...(options.namespace === undefined ? {} : { 'x-mock-namespace': options.namespace })
-      },
-      body: withRoles ? `{"label":"bench ${String(req.counter)}","roles":"${roles}"}` : `{"label":"bench ${String(req.counter)}"}`
-    }
-  }
-}
+/** The rounds' connection counts: 1 and 100 in every round, 10 in the first three (the issue's table). */
+const connectionsOf = (quick: boolean, round: number): number[] => quick ? [10] : round < 3 ? [1, 10, 100] : [1, 100]
 
 const walSize = (database: string): number => existsSync(`${database}-wal`) ? statSync(`${database}-wal`).size / 1024 / 1024 : 0
 
@@ -126,54 +102,87 @@ async function startupMs (command: string[], env: Record<string, string>, times:
   return median(samples)
 }
 
-export async function runBench (options: { quick?: boolean, soak?: boolean, workers?: number, log?: (line: string) => void } = {}): Promise<Report> {
+export async function runBench (options: BenchOptions = {}): Promise<Report> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'))
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run npm run build first')
+  const baselineCli = options.baseline === undefined ? undefined : join(resolve(options.baseline), 'dist', 'src', 'cli.js')
+  if (baselineCli !== undefined && !existsSync(baselineCli)) throw new Error(`--baseline ${options.baseline}: no ${baselineCli} (build that checkout first: docs/performance.md)`)
+  return await pinned(options.pin, log, async (pinning, off) => await bench(options, log, pinning, off, baselineCli))
+}
+
+async function bench (options: BenchOptions, log: (line: string) => void, pinning: Pinning | undefined, off: string | undefined, baselineCli: string | undefined): Promise<Report> {
   const quick = options.quick === true
+  const prefix = serverPrefix(pinning)
   const dir = mkdtempSync(join(tmpdir(), 'basic-admin-bench-'))
   const database = join(dir, 'bench.db')
   try {
-    const projects = quick ? createBenchDatabase(database, 10, 10) : createBenchDatabase(database, 100, 100)
+    const [projectCount, keyCount] = quick ? [10, 10] : [100, 100]
+    const projects = createBenchDatabase(database, projectCount, keyCount)
+    // The minimal durable PATCH's own copy, taken before the server opens (and changes) the original.
+    const minimalDb = join(dir, 'minimal.db')
+    copyFileSync(database, minimalDb)
     // The same data in a namespace's own file, where the server opens it on first use (src/namespaces.ts).
-    createBenchDatabase(namespacePath(database, BENCH_NAMESPACE), quick ? 10 : 100, quick ? 10 : 100)
+    createBenchDatabase(namespacePath(database, BENCH_NAMESPACE), projectCount, keyCount)
+    // The same keys as a fixture: loaded into :memory: at start, and seeded by the baseline's own CLI into its file.
+    const fixture = join(dir, 'fixture.json')
+    await writeFixture(fixture, projectCount, keyCount)
     // The server as deployed: production build, default log level, WAL file; optionally one process per worker.
     const env = { DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
-    const serverCommand = options.workers === undefined ? [process.execPath, CLI, 'serve'] : [process.execPath, join(root, 'bench', 'cluster-server.mjs')]
-    const server = await start(serverCommand, { ...env, WORKERS: String(options.workers ?? 1) }, '/ready')
-    const bare = await start([process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready')
-    const prism = quick || !existsSync(PRISM) ? undefined : await start([process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
-    const stopAll = async (): Promise<void> => { await Promise.all([server.stop(), bare.stop(), prism?.stop()]) }
+    const serverCommand = options.workers === undefined ? [...prefix, process.execPath, CLI, 'serve'] : [...prefix, process.execPath, join(root, 'bench', 'cluster-server.mjs')]
+    const staticKey = projects[0]!.adminSecret
+    let baselineDb: string | undefined
+    if (baselineCli !== undefined) {
+      baselineDb = join(dir, 'baseline.db')
+      await seedTimed(baselineDb, fixture, baselineCli)
+    }
+    const [server, memory, bare, minimal, baseline, prism] = await startAll([
+      start(serverCommand, { ...env, WORKERS: String(options.workers ?? 1) }, '/ready'),
+      start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: ':memory:', SEED_FILE: fixture }, '/ready'),
+      start([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready'),
+      start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey }, '/ready'),
+      baselineCli === undefined ? undefined : start([...prefix, process.execPath, baselineCli, 'serve'], { ...env, DATABASE_PATH: baselineDb! }, '/ready'),
+      quick || !existsSync(PRISM) ? undefined : start([...prefix, process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
+    ] as const)
+    const stopAll = async (): Promise<void> => { await Promise.all([server.stop(), memory.stop(), bare.stop(), minimal.stop(), baseline?.stop(), prism?.stop()]) }
     try {
+      const pinningReport: PinningReport = pinning === undefined
+        ? { off: off ?? 'not pinned' }
+        : { servers: pinning.servers, load: pinning.load, observed: { server: allowedCpus(server.child.pid!), bench: allowedCpus() } }
       const scenarios: Scenario[] = [
-        { name: 'bare fastify (ceiling)', target: () => bare, request: patch(projects, p => p.hs256) },
+        { name: CEILING, target: () => bare, request: patch(projects, p => p.hs256) },
+        { name: MINIMAL, target: () => minimal, request: patch(projects, () => staticKey, { roles: true }) },
         { name: 'PATCH, API key', target: () => server, request: patch(projects, p => p.adminSecret) },
-        { name: 'PATCH, API key, roles in half', target: () => server, request: patch(projects, p => p.adminSecret, { roles: true }) },
+        { name: GOAL, target: () => server, request: patch(projects, p => p.adminSecret, { roles: true }) },
+        { name: MEMORY, target: () => memory, request: patch(projects, p => p.adminSecret, { roles: true }) },
         { name: 'PATCH, API key, namespace', target: () => server, request: patch(projects, p => p.adminSecret, { namespace: BENCH_NAMESPACE }) },
         { name: 'PATCH, HS256 JWT', target: () => server, request: patch(projects, p => p.hs256) },
         { name: 'PATCH, RS256 JWT', target: () => server, request: patch(projects, p => p.rs256) },
+        { name: BASELINE, target: () => baseline, request: patch(projects, p => p.adminSecret, { roles: true }) },
         { name: 'prism mock (peer)', target: () => prism, request: patch(projects, p => p.hs256) }
       ]
-      if (options.soak === true) return await soak(server, scenarios[1]!, log, database, stopAll)
+      if (options.soak === true) return await soak(server, scenarios[2]!, log, database, stopAll, pinningReport)
       const rounds: Measured[][] = []
-      const roundCount = quick ? 1 : 3
-      const seconds = quick ? 1 : 5
-      const connectionSet = quick ? [10] : [10, 100]
+      const roundCount = options.rounds ?? (quick ? 1 : 5)
+      const seconds = options.seconds ?? (quick ? 1 : 5)
       // Every progress line's columns under one another: the longest name sets the width.
       const nameWidth = Math.max(...scenarios.map(scenario => scenario.name.length))
       for (let round = 0; round < roundCount; round++) {
         const measured: Measured[] = []
-        for (const connections of connectionSet) {
+        for (const connections of connectionsOf(quick, round)) {
           // Alternate the order each round, so drift on a shared machine does not favour one scenario.
           const order = round % 2 === 0 ? scenarios : [...scenarios].reverse()
+          const group: Measured[] = []
           for (const scenario of order) {
             const target = scenario.target()
             if (target === undefined) continue
             if (!quick) await load(target.url, connections, 1, scenario.request, scenario.name)
             // --quick proves the harness with a few hundred requests each, and leaves the CPU to the tests beside it.
             const result = await load(target.url, connections, seconds, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
-            measured.push(result)
+            group.push(result)
             log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(nameWidth)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
           }
+          log(roundRatios(round, connections, group))
+          measured.push(...group)
         }
         rounds.push(measured)
       }
@@ -184,12 +193,12 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
       const walMb = walSize(database)
       await stopAll()
       const startup = {
-        serverMs: await startupMs([process.execPath, CLI, 'serve'], env, quick ? 1 : 5),
-        bareMs: await startupMs([process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, quick ? 1 : 5),
+        serverMs: await startupMs([...prefix, process.execPath, CLI, 'serve'], env, quick ? 1 : 5),
+        bareMs: await startupMs([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, quick ? 1 : 5),
         ratio: 0
       }
       startup.ratio = startup.serverMs / startup.bareMs
-      return { date: new Date().toISOString(), quick, rounds, summary: summarise(rounds), peakRssMb, walMb, startup, namespaceStart }
+      return { date: new Date().toISOString(), quick, pinning: pinningReport, baseline: options.baseline, rounds, summary: summarise(rounds), peakRssMb, walMb, startup, namespaceStart }
     } finally {
       await stopAll()
     }
@@ -198,32 +207,64 @@ export async function runBench (options: { quick?: boolean, soak?: boolean, work
   }
 }
 
-/** Medians over rounds; each ratio is taken against the ceiling of the same round and connection count. */
-function summarise (rounds: Measured[][]): Report['summary'] {
+/** Starts the servers side by side; when one fails, those that started are stopped before its error goes on. */
+async function startAll<T extends ReadonlyArray<Promise<Started | undefined> | undefined>> (starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts)
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed !== undefined) {
+    await Promise.all(settled.map(result => result.status === 'fulfilled' ? result.value?.stop() : undefined))
+    throw failed.reason
+  }
+  return settled.map(result => (result as PromiseFulfilledResult<Started | undefined>).value) as { -readonly [K in keyof T]: Awaited<T[K]> }
+}
+
+/** One round's ratios at one connection count, printed as it ends: to the ceiling, to the minimal durable PATCH, new / old. */
+function roundRatios (round: number, connections: number, group: Measured[]): string {
+  const rps = (name: string): number | undefined => group.find(m => m.scenario === name)?.rps
+  const of = (name: string, reference: string): string => {
+    const [mine, theirs] = [rps(name), rps(reference)]
+    return mine === undefined || theirs === undefined ? '-' : (mine / theirs).toFixed(2)
+  }
+  const parts = group.filter(m => m.scenario !== CEILING).sort((a, b) => a.scenario.localeCompare(b.scenario)).map(m => `${m.scenario} ${of(m.scenario, CEILING)}`)
+  const extra = [`${GOAL} / ${MINIMAL} ${of(GOAL, MINIMAL)}`]
+  if (rps(BASELINE) !== undefined) extra.push(`new / old ${of(GOAL, BASELINE)}`)
+  return `round ${round + 1} ${String(connections).padStart(3)} conns  ratios to the ceiling: ${parts.join(', ')}; ${extra.join('; ')}`
+}
+
+/** Each round's ratio of `scenario` to `reference` at one connection count, and their median. */
+function versus (rounds: Measured[][], scenario: string, connections: number, reference: string): Versus {
+  const ratios = rounds.map(round => {
+    const mine = round.find(m => m.connections === connections && m.scenario === scenario)
+    const theirs = round.find(m => m.connections === connections && m.scenario === reference)
+    return mine === undefined || theirs === undefined ? undefined : mine.rps / theirs.rps
+  }).filter((r): r is number => r !== undefined)
+  return { ratio: ratios.length === 0 ? undefined : median(ratios), ratios }
+}
+
+/** Medians over rounds; each ratio is taken against the reference of the same round and connection count. */
+function summarise (rounds: Measured[][], ceiling = CEILING): Summary[] {
   const keys = [...new Set(rounds.flat().map(m => `${m.connections}|${m.scenario}`))]
+  const hasBaseline = rounds.flat().some(m => m.scenario === BASELINE)
   return keys.map(key => {
     const runs = rounds.flat().filter(m => `${m.connections}|${m.scenario}` === key)
-    const ratios = rounds.map(round => {
-      const mine = round.find(m => `${m.connections}|${m.scenario}` === key)
-      const ceiling = round.find(m => m.connections === runs[0]!.connections && m.scenario.startsWith('bare'))
-      return mine === undefined || ceiling === undefined ? undefined : mine.rps / ceiling.rps
-    }).filter((r): r is number => r !== undefined)
+    const { scenario, connections } = runs[0]!
     return {
-      scenario: runs[0]!.scenario,
-      connections: runs[0]!.connections,
+      scenario,
+      connections,
       rps: median(runs.map(m => m.rps)),
       p50: median(runs.map(m => m.p50)),
       p99: median(runs.map(m => m.p99)),
       non2xx: runs.reduce((sum, m) => sum + m.non2xx, 0),
       requests: runs.reduce((sum, m) => sum + m.requests, 0),
-      ratio: ratios.length === 0 ? undefined : median(ratios),
-      ratios
+      ...versus(rounds, scenario, connections, ceiling),
+      toMinimal: versus(rounds, scenario, connections, MINIMAL),
+      toBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE) : undefined
     }
   })
 }
 
 /** 60 s of API-key PATCHes at 100 connections, sampling the server's RSS every second. */
-async function soak (server: Started, scenario: Scenario, log: (line: string) => void, database: string, stopAll: () => Promise<void>): Promise<Report> {
+async function soak (server: Started, scenario: Scenario, log: (line: string) => void, database: string, stopAll: () => Promise<void>, pinning: PinningReport): Promise<Report> {
   const samples: number[] = []
   const timer = setInterval(() => { samples.push(memoryKb(server.child.pid!, 'VmRSS') ?? NaN) }, 1000)
   const result = await load(server.url, 100, 60, scenario.request, scenario.name)
@@ -234,7 +275,7 @@ async function soak (server: Started, scenario: Scenario, log: (line: string) =>
   const peakRssMb = (memoryKb(server.child.pid!, 'VmHWM') ?? NaN) / 1024
   const walMb = walSize(database)
   await stopAll()
-  return { date: new Date().toISOString(), quick: false, rounds: [[result]], summary: [{ ...result, ratio: undefined, ratios: [] }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
+  return { date: new Date().toISOString(), quick: false, pinning, baseline: undefined, rounds: [[result]], summary: [{ ...result, ratio: undefined, ratios: [], toMinimal: { ratio: undefined, ratios: [] }, toBaseline: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
 }
 
 export interface ScaleReport {
@@ -275,9 +316,9 @@ async function writeFixture (path: string, projects: number, keys: number): Prom
 }
 
 /** `basic-admin-mock seed FILE` into a fresh database, timed, with the CLI's peak RSS sampled from /proc. */
-async function seedTimed (database: string, fixture: string): Promise<{ seconds: number, peakRssMb: number }> {
+async function seedTimed (database: string, fixture: string, cli = CLI): Promise<{ seconds: number, peakRssMb: number }> {
   const began = performance.now()
-  const [file, ...args] = [...UNTRACKED, process.execPath, CLI, 'seed', fixture]
+  const [file, ...args] = [...UNTRACKED, process.execPath, cli, 'seed', fixture]
   const child = spawn(file!, args, { env: { ...process.env, DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
@@ -293,9 +334,13 @@ async function seedTimed (database: string, fixture: string): Promise<{ seconds:
  * npm run bench -- --scale: PATCH by HS256 JWT over random keys, 100 connections, against 10,000 keys in 100 projects
  * and 1,000,000 keys in 10,000 projects, both loaded with `seed` from a fixture, in alternating rounds with the ceiling.
  */
-export async function runScale (options: { log?: (line: string) => void, large?: { projects: number, keys: number }, quick?: boolean } = {}): Promise<ScaleReport> {
-  const quick = options.quick === true
+export async function runScale (options: { log?: (line: string) => void, large?: { projects: number, keys: number }, quick?: boolean, pin?: boolean, rounds?: number } = {}): Promise<ScaleReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'))
+  return await pinned(options.pin, log, async pinning => await scale(options, log, serverPrefix(pinning)))
+}
+
+async function scale (options: { large?: { projects: number, keys: number }, quick?: boolean, rounds?: number }, log: (line: string) => void, prefix: string[]): Promise<ScaleReport> {
+  const quick = options.quick === true
   const large = options.large ?? { projects: 10_000, keys: 100 }
   const dir = mkdtempSync(join(tmpdir(), 'basic-admin-scale-'))
   try {
@@ -310,17 +355,18 @@ export async function runScale (options: { log?: (line: string) => void, large?:
     const seed = { ...seeded, fixtureMb: statSync(largeFixture).size / 1024 / 1024, databaseMb: statSync(largeDb).size / 1024 / 1024 }
     log(`seed of ${large.projects * large.keys} keys: ${seed.seconds.toFixed(1)} s, fixture ${seed.fixtureMb.toFixed(0)} MB, peak RSS ${seed.peakRssMb.toFixed(0)} MB, database ${seed.databaseMb.toFixed(0)} MB`)
     const env = { JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
-    const small = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: smallDb }, '/ready')
-    const big = await start([process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', startPatience(120_000))
-    const bare = await start([process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready')
+    const small = await start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: smallDb }, '/ready')
+    const big = await start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', startPatience(120_000))
+    const bare = await start([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready')
     try {
       const scenarios: Scenario[] = [
-        { name: 'bare fastify (ceiling)', target: () => bare, request: patch(smallProjects, p => p.hs256) },
+        { name: CEILING, target: () => bare, request: patch(smallProjects, p => p.hs256) },
         { name: `PATCH, HS256 JWT, ${(smallProjects.length * smallProjects[0]!.keyIds.length).toLocaleString('en')} keys`, target: () => small, request: patch(smallProjects, p => p.hs256) },
         { name: `PATCH, HS256 JWT, ${(large.projects * large.keys).toLocaleString('en')} keys`, target: () => big, request: patch(largeProjects, p => p.hs256) }
       ]
       const rounds: Measured[][] = []
-      for (let round = 0; round < (quick ? 1 : 3); round++) {
+      // The issue's goal for scale is judged pinned, over 5 rounds.
+      for (let round = 0; round < (options.rounds ?? (quick ? 1 : 5)); round++) {
         const measured: Measured[] = []
         for (const scenario of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
           if (!quick) await load(scenario.target()!.url, 100, 1, scenario.request, scenario.name)
@@ -328,6 +374,8 @@ export async function runScale (options: { log?: (line: string) => void, large?:
           measured.push(result)
           log(`round ${round + 1} ${scenario.name.padEnd(36)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
         }
+        const ceiling = measured.find(m => m.scenario === CEILING)!
+        log(`round ${round + 1} ratios to the ceiling: ${measured.filter(m => m !== ceiling).map(m => `${m.scenario} ${(m.rps / ceiling.rps).toFixed(2)}`).join(', ')}`)
         rounds.push(measured)
       }
       const summary = summarise(rounds)
@@ -351,35 +399,66 @@ export function scaleTable (report: ScaleReport): string {
 
 /** The ratio of each round, so that a reader sees how far the rounds of one run spread (the ceiling's own: none). */
 function eachRound (row: Summary): string {
-  return row.scenario.startsWith('bare') ? '' : row.ratios.map(ratio => ratio.toFixed(2)).join(' ')
+  return row.scenario === CEILING ? '' : row.ratios.map(ratio => ratio.toFixed(2)).join(' ')
 }
 
+const fixed = (value: number | undefined): string => value === undefined ? '' : value.toFixed(2)
+
 export function table (report: Report): string {
-  const lines = ['| scenario | conns | req/s | ratio to ceiling | each round | p50 ms | p99 ms | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+  const lines = ['| scenario | conns | req/s | ratio to ceiling | each round | / minimal durable | each round | p50 ms | p99 ms | p50 / ceiling p50 | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
   for (const row of report.summary) {
-    const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario.startsWith('bare'))
-    lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${eachRound(row)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
+    const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario === CEILING)
+    const toMinimal = row.scenario === MINIMAL || row.scenario === CEILING ? ['', ''] : [fixed(row.toMinimal.ratio), row.toMinimal.ratios.map(r => r.toFixed(2)).join(' ')]
+    lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${fixed(row.ratio)} | ${eachRound(row)} | ${toMinimal.join(' | ')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p50 / ceiling.p50).toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
   }
+  const baselined = report.summary.filter(row => row.toBaseline !== undefined)
+  if (baselined.length > 0) {
+    lines.push('', `new / old (${GOAL}, this build against ${report.baseline ?? 'the baseline'}):`, '', '| conns | new / old | each round |', '|---:|---:|---:|')
+    for (const row of baselined) lines.push(`| ${row.connections} | ${fixed(row.toBaseline!.ratio)} | ${row.toBaseline!.ratios.map(r => r.toFixed(2)).join(' ')} |`)
+  }
+  const pinning = report.pinning
+  lines.push('', 'off' in pinning ? `not pinned (${pinning.off})` : `pinned: servers on CPU ${pinning.servers} (the server's own list: ${pinning.observed.server ?? '?'}), load generator on CPU ${pinning.load} (${pinning.observed.bench ?? '?'})`)
   lines.push('', `server peak RSS ${report.peakRssMb?.toFixed(1) ?? '?'} MB; -wal after the run ${report.walMb.toFixed(1)} MB; start to /ready ${report.startup.serverMs.toFixed(0)} ms vs bare Fastify ${report.startup.bareMs.toFixed(0)} ms (${report.startup.ratio.toFixed(2)}x); a new namespace's first answer ${report.namespaceStart.newMs.toFixed(1)} ms (a used one's ${report.namespaceStart.usedMs.toFixed(1)} ms)`)
+  if (!report.quick) lines.push('', goalsTable(report))
   return lines.join('\n')
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, soak: { type: 'boolean' }, scale: { type: 'boolean' }, workers: { type: 'string' } } })
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      soak: { type: 'boolean' },
+      scale: { type: 'boolean' },
+      profile: { type: 'boolean' },
+      workers: { type: 'string' },
+      baseline: { type: 'string' },
+      pin: { type: 'boolean', default: true },
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      connections: { type: 'string' }
+    },
+    allowNegative: true
+  })
+  const number = (value: string | undefined): number | undefined => value === undefined ? undefined : Number(value)
   const out = join(root, 'bench', 'results')
   mkdirSync(out, { recursive: true })
-  if (values.scale === true) {
-    const report = await runScale()
+  const write = (date: string, suffix: string, report: unknown): void => {
+    const file = join(out, `${date.replace(/[:.]/g, '-')}${suffix}.json`)
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+    process.stdout.write(`written ${file}\n`)
+  }
+  if (values.profile === true) {
+    const report = await runProfile({ quick: values.quick, pin: values.pin, seconds: number(values.seconds), connections: number(values.connections) })
+    process.stdout.write('\n' + profileTable(report) + '\n')
+    write(new Date().toISOString(), '-profile', report)
+  } else if (values.scale === true) {
+    const report = await runScale({ pin: values.pin, rounds: number(values.rounds) })
     process.stdout.write('\n' + scaleTable(report) + '\n')
-    const file = join(out, `${report.date.replace(/[:.]/g, '-')}-scale.json`)
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
-    process.stdout.write(`written ${file}\n`)
+    write(report.date, '-scale', report)
   } else {
-    const report = await runBench({ quick: values.quick, soak: values.soak, workers: values.workers === undefined ? undefined : Number(values.workers) })
+    const report = await runBench({ quick: values.quick, soak: values.soak, pin: values.pin, baseline: values.baseline, rounds: number(values.rounds), seconds: number(values.seconds), workers: number(values.workers) })
     process.stdout.write('\n' + table(report) + '\n')
-    const file = join(out, `${report.date.replace(/[:.]/g, '-')}${values.quick === true ? '-quick' : values.soak === true ? '-soak' : ''}.json`)
-    writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
-    process.stdout.write(`written ${file}\n`)
+    write(report.date, values.quick === true ? '-quick' : values.soak === true ? '-soak' : '', report)
     const failures = report.summary.reduce((sum, row) => sum + row.non2xx, 0)
     if (failures > 0) {
       process.stderr.write(`${failures} answers were not 2xx\n`)

@@ -1,7 +1,11 @@
 // The benchmark harness must not rot: its quick mode runs once here. It asserts only that it ran and
 // every answer was 2xx, never a speed (the machine is shared; speed is what `npm run bench` reports).
 import t from 'tap'
-import { runBench, runScale, scaleTable, table } from '../bench/run.js'
+import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, runBench, runScale, scaleTable, table } from '../bench/run.js'
+import { goals } from '../bench/goals.js'
+import { allowedCpus, planPinning } from '../bench/pinning.js'
+import { sumByStage } from '../bench/profile.js'
+import { packageRoot } from '../src/paths.js'
 
 /** The cells of the table row that starts so, trimmed. */
 function cells (table: string, start: string): string[] {
@@ -10,10 +14,13 @@ function cells (table: string, start: string): string[] {
   return row.split('|').slice(1, -1).map(cell => cell.trim())
 }
 
-t.test('npm run bench -- --quick drives every scenario and every answer is 2xx', async t => {
+t.test('npm run bench -- --quick drives every scenario, pinned, beside a baseline build, and every answer is 2xx', async t => {
   const lines: string[] = []
-  const report = await runBench({ quick: true, log: line => lines.push(line) })
-  t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, API key', 'PATCH, API key, roles in half', 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT'])
+  const plan = planPinning()
+  const before = allowedCpus()
+  // The baseline is this very build: the harness of old beside new, cheaply (a checkout of an older commit in use).
+  const report = await runBench({ quick: true, baseline: packageRoot, log: line => lines.push(line) })
+  t.strictSame(report.summary.map(row => row.scenario), [CEILING, MINIMAL, 'PATCH, API key', GOAL, MEMORY, 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT', BASELINE])
   for (const row of report.summary) {
     t.ok(row.requests > 0, `${row.scenario}: requests were made`)
     t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
@@ -24,14 +31,32 @@ t.test('npm run bench -- --quick drives every scenario and every answer is 2xx',
   t.ok(report.startup.serverMs > 0 && report.startup.bareMs > 0, 'start-up measured')
   t.ok(report.peakRssMb !== undefined && report.peakRssMb > 0, 'peak RSS read')
   t.match(table(report), /\| PATCH, API key \| 10 \| \d+ \| \d\.\d\d \|/)
-  t.strictSame(cells(table(report), '| PATCH, API key | 10 |').slice(3, 5), [apiKey10.ratio!.toFixed(2), apiKey10.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio, then each round\'s')
-  t.equal(lines.length, 7, 'one progress line per scenario, and the namespace start')
+  t.strictSame(cells(table(report), '| PATCH, API key | 10 |').slice(3, 7), [apiKey10.ratio!.toFixed(2), apiKey10.ratios.map(r => r.toFixed(2)).join(' '), apiKey10.toMinimal.ratio!.toFixed(2), apiKey10.toMinimal.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio to the ceiling, each round\'s, then the same to the minimal durable PATCH')
+  const goal = report.summary.find(row => row.scenario === GOAL)!
+  t.equal(goal.toBaseline?.ratios.length, 1, 'new / old for the round')
+  t.strictSame(cells(table(report), '| 10 |'), ['10', goal.toBaseline!.ratio!.toFixed(2), goal.toBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table')
+  t.equal(lines.length, 12, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
+  t.match(lines.find(line => line.includes('ratios to the ceiling')), new RegExp(`^round 1  10 conns  ratios to the ceiling: .*; ${GOAL} / ${MINIMAL} \\d\\.\\d\\d; new / old \\d\\.\\d\\d$`))
+  if (typeof plan === 'string') {
+    t.strictSame(report.pinning, { off: plan }, 'not pinned, and why')
+  } else {
+    t.strictSame(report.pinning, { servers: plan.servers, load: plan.load, observed: { server: plan.servers, bench: plan.load } }, 'the server ran on its CPUs, the load generator on the others')
+    t.match(lines[0], `on CPU ${plan.servers}; load generator`)
+  }
+  t.equal(allowedCpus(), before, 'this process has its CPUs back')
   t.ok(report.namespaceStart.newMs > 0 && report.namespaceStart.usedMs > 0, 'a new namespace\'s start measured')
+  const tenConnections = goals(report).find(([name]) => name === '10 connections: >= 0.80 of the ceiling')!
+  t.strictSame(tenConnections, [tenConnections[0], goal.ratio!.toFixed(2), goal.ratio! >= 0.8], 'a goal judged from the run\'s own ratio')
+  t.equal(goals(report).find(([name]) => name.startsWith('100 connections: >= 0.90'))![2], undefined, 'a goal the run did not measure is not judged')
 })
 
-t.test('npm run bench -- --scale, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {
+t.test('npm run bench -- --scale --no-pin, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {
   const lines: string[] = []
-  const report = await runScale({ quick: true, large: { projects: 20, keys: 10 }, log: line => lines.push(line) })
+  const before = allowedCpus()
+  const report = await runScale({ quick: true, pin: false, large: { projects: 20, keys: 10 }, log: line => lines.push(line) })
+  t.equal(lines[0], 'pinning: off (--no-pin)')
+  t.equal(allowedCpus(), before, 'this process left where it was')
+  t.match(lines.at(-1), /^round 1 ratios to the ceiling: PATCH, HS256 JWT, 100 keys \d\.\d\d, PATCH, HS256 JWT, 200 keys \d\.\d\d$/)
   t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, HS256 JWT, 100 keys', 'PATCH, HS256 JWT, 200 keys'])
   for (const row of report.summary) t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
   t.ok(report.seed.seconds > 0 && report.seed.databaseMb > 0 && report.seed.peakRssMb > 0, 'the seed measured')
@@ -39,4 +64,40 @@ t.test('npm run bench -- --scale, in miniature: a fixture seeded by the CLI, bot
   const large = report.summary[2]!
   t.strictSame(cells(scaleTable(report), '| PATCH, HS256 JWT, 200 keys |').slice(2, 4), [large.ratio!.toFixed(2), large.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio, then each round\'s')
   t.match(scaleTable(report), /200 keys lose -?\d+\.\d% of the 100-key share of the ceiling/)
+})
+
+t.test('--profile sums self time by stage: a native call counts for its caller, node\'s code for the stage that called it', async t => {
+  const file = (path: string): string => `file:///app/${path}`
+  const node = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url, lineNumber: 1 }, children })
+  const profile = {
+    nodes: [
+      node(1, '(root)', '', [2, 5, 7, 9, 10]),
+      node(2, 'patch', file('dist/src/routes/project/key/index.js'), [3]),
+      node(3, 'update', file('dist/src/stores/keys.js'), [4]),
+      node(4, 'run', ''),
+      node(5, 'write', file('node_modules/sonic-boom/index.js'), [6]),
+      node(6, 'writeSync', 'node:fs'),
+      node(7, 'onSendEnd', file('node_modules/fastify/lib/reply.js'), [8]),
+      node(8, 'write', 'node:_http_outgoing'),
+      node(9, '(idle)', ''),
+      node(10, '(garbage collector)', '')
+    ],
+    startTime: 0,
+    endTime: 800,
+    // Sample i lasts until sample i + 1: at 0 and 100 the UPDATE's native run, then the log's write, the answer's write, idle, GC, the UPDATE itself.
+    samples: [4, 4, 6, 8, 9, 10, 3, 9],
+    timeDeltas: [0, 100, 100, 100, 100, 100, 100, 100]
+  }
+  const ms = (report: ReturnType<typeof sumByStage>, stage: string): number | undefined => report.stages.find(row => row.stage === stage)?.ms
+  const all = sumByStage(profile, 3)
+  t.equal(ms(all, 'the UPDATE and last_used'), 0.3, 'the statement\'s native run and update\'s own time')
+  t.equal(ms(all, 'log line'), 0.1, 'sonic-boom\'s fs write')
+  t.equal(ms(all, 'node (http, net, streams, timers)'), 0.1, 'the answer\'s write, called by fastify')
+  t.equal(ms(all, 'garbage collector'), 0.1)
+  t.equal(ms(all, 'coverage counting'), 0, 'a stage of the issue is listed at 0')
+  t.equal(all.stages.reduce((sum, row) => sum + row.ms, 0).toFixed(3), '0.600', 'idle time is not busy time')
+  t.equal(all.stages.find(row => row.stage === 'the UPDATE and last_used')!.usPerRequest, 100)
+  t.strictSame(all.top[0], { fn: 'update', file: 'stores/keys.js', stage: 'the UPDATE and last_used', ms: 0.3 })
+  const windowed = sumByStage(profile, 3, { from: 250, to: 650 })
+  t.strictSame([ms(windowed, 'the UPDATE and last_used'), ms(windowed, 'log line'), ms(windowed, 'node (http, net, streams, timers)'), windowed.windowed], [0.1, 0, 0.1, true], 'only the samples of the window')
 })
