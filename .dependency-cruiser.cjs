@@ -6,8 +6,8 @@
 //   stores:      src/stores/              (rows in, rows out)
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
-// Every front door: HTTP (app, server, tls, http/, plugins/, routes/), the CLI (cli.ts and its helpers, drift/), in-process (mock-server, index).
-const FRONT_DOORS = '^src/(http|plugins|routes|drift)/|^src/(app|server|tls|tls-listener|cli|cli-args|coverage-command|coverage-report|seed-file|provider-states-file|mock-server|index|config)\\.ts$'
+// Every front door: HTTP (app, server, tls, http/, plugins/, routes/), the CLI (cli.ts and its helpers, drift/, proxy/), in-process (mock-server, index).
+const FRONT_DOORS = '^src/(http|plugins|routes|drift|proxy)/|^src/(app|server|tls|tls-listener|cli|cli-args|coverage-command|coverage-report|seed-file|provider-states-file|mock-server|index|config)\\.ts$'
 
 const below = {
   // The contract's generated schemas are values (TypeBox), no HTTP: the operations read the contract's operations from them.

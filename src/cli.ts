@@ -62,6 +62,12 @@ let settings: Config | undefined
 async function run (argv: string[]): Promise<void> {
   // A client of a running server: its own options, none of the server's settings.
   if (argv[0] === 'coverage') return await coverageCommand(argv.slice(1), process.env, text => process.stdout.write(text))
+  // The validating proxy and its report's client, each loaded only for its command.
+  if (argv[0] === 'proxy' || argv[0] === 'drift-report') {
+    const { proxyCommand, driftReportCommand } = await import('./proxy/command.js')
+    process.exitCode = await (argv[0] === 'proxy' ? proxyCommand : driftReportCommand)(argv.slice(1), process.env, text => process.stdout.write(text))
+    return
+  }
   if (argv[0] === 'drift') {
     process.exitCode = await driftCommand(argv.slice(1), process.env, text => process.stdout.write(text))
     return
