@@ -74,7 +74,8 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
   await app.register(replyFrom, {
     base: target.origin,
     disableRequestLogging: true,
-    undici: { connect: { timeout: timeoutMs, ...(options.ca === undefined ? {} : { ca: options.ca }) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+    // reply-from turns certificate checks off unless told (its getUndiciOptions): a refused certificate must stay refused.
+    undici: { connect: { rejectUnauthorized: true, timeout: timeoutMs, ...(options.ca === undefined ? {} : { ca: options.ca }) }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
   })
 
   /** One exchange's findings, once its answer is whole (or broke off). */
@@ -88,7 +89,7 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
       out.push({ operation, kind, status: status === 0 ? null : status, ...(where === undefined ? {} : { where }), message: redact.text(message) })
     }
     const sent = body.length > 0 ? parsed(body.toString('utf8')) : undefined
-    if (routed.operationId !== undefined && sent !== undefined) for (const v of requestViolations(routed.operationId, sent.value)) add('request', v.where, `request body ${v.where === '' ? '' : `${v.where} `}${v.message}`)
+    if (routed.operationId !== undefined && sent !== undefined) for (const v of requestViolations(routed.operationId, sent.value)) add('request', v.where, v.message)
     const mock = await prediction.catch(() => undefined)
     if (mock !== undefined && !mock.passes && mock.status === 400 && out.length === 0) add('request', '', `the mock refuses it (rule ${mock.rule ?? '?'}): ${mock.message ?? ''}`)
     if ('failed' in got) {
@@ -99,7 +100,7 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
     if (status >= 500) add('server-error', undefined, `the target answered ${status}: ${got.text?.slice(0, 120) ?? ''}`)
     const contentType = Array.isArray(got.headers['content-type']) ? got.headers['content-type'][0] : got.headers['content-type']
     if (routed.operationId !== undefined && status < 500 && got.text !== undefined) {
-      for (const v of responseViolations(routed.operationId, status, contentType, got.text)) add('response', v.where, v.where === 'content-type' ? `content-type ${v.message}` : `answer ${v.where === '' ? '' : `${v.where} `}${v.message}`)
+      for (const v of responseViolations(routed.operationId, status, contentType, got.text)) add('response', v.where, v.message)
     }
     if (mock === undefined) return out
     const real = got.text === undefined ? undefined : parsed(got.text)?.value as { error?: unknown } | undefined

@@ -1,0 +1,2 @@
+// A suite: one process for these test files, in this order (test/suites.test.ts, docs/development.md).
+import '../proxy/proxy.test.js'
