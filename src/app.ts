@@ -29,7 +29,7 @@ import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
 import { createProxyFindings } from './operations/proxy-findings.js'
-import type { ProxySettings } from './proxy/settings.js'
+import { proxied, type ProxySettings } from './proxy/settings.js'
 import shapeOnlyPlugin from './plugins/shape-only.js'
 import { createControlPlane } from './operations/control-plane.js'
 import { readProviderStatesFile } from './provider-states-file.js'
@@ -102,7 +102,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   // RFC 8259 registers application/json without a charset; Fastify appends one, which strict validators (Dredd) refuse.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', JSON_TYPE)
+    // A proxied answer is the target's, unchanged (src/proxy/plugin.ts).
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8' && !proxied.has(request.raw)) reply.header('content-type', JSON_TYPE)
     done(null, payload)
   })
   try {

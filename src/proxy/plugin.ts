@@ -12,7 +12,7 @@ import type { Namespaces } from '../namespaces.js'
 import type { ProxyFinding, ProxyFindings } from '../operations/proxy-findings.js'
 import { isControlPlane } from '../plugins/journal.js'
 import { createPredictor, type Prediction } from './predict.js'
-import type { ProxySettings } from './settings.js'
+import { proxied, type ProxySettings } from './settings.js'
 import { parsed, requestViolations, responseViolations } from './validate.js'
 
 /** The namespace whose journal and coverage hold the proxied exchanges (GET /__admin/requests?namespace=proxy). */
@@ -121,6 +121,9 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (isControlPlane(request.url)) return
     request.world = options.namespaces.get(PROXY_NAMESPACE)
+    proxied.add(request.raw)
+    // The answer is the target's: not even the mock's own X-Request-Id is added to it.
+    reply.removeHeader('x-request-id')
     const body = await readBody(request.raw)
     if (body === undefined) {
       return await reply.code(413).send({ error: 'Payload Too Large', message: `the proxy forwards request bodies up to ${MAX_REQUEST_BYTES / 1024} KiB` })

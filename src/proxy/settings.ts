@@ -1,6 +1,9 @@
 // What a validating proxy is given (docs/drift.md): where to forward, what CA to trust, how long to wait.
 import { isMock } from '../drift/mirror.js'
 
+/** The raw requests the proxy forwards: the mock's own touches of an answer (its media type) leave theirs alone. */
+export const proxied = new WeakSet<object>()
+
 export interface ProxySettings {
   /** The service every request but /__admin goes to, and nowhere else. */
   target: URL

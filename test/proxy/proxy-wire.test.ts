@@ -49,6 +49,7 @@ t.test('the answer comes back unchanged, the hop-by-hop headers are dropped both
   t.equal(answer.body, 'I am a teapot')
   t.equal(answer.headers['content-type'], 'text/plain; charset=latin1')
   t.equal(answer.headers['x-custom'], 'kept')
+  t.equal(answer.headers['x-request-id'], undefined, 'the mock adds no header of its own')
   for (const name of ['x-hop', 'proxy-authenticate', 'upgrade']) t.equal(answer.headers[name], undefined, `${name} not forwarded to the client`)
   t.not(answer.headers['keep-alive'], 'timeout=5', 'the target\'s Keep-Alive is not forwarded (the proxy\'s own connection may have one)')
   t.equal(answer.headers['content-length'], '13')
