@@ -118,7 +118,7 @@ t.test('HTTPS with a self-signed certificate: refused without its CA (502, a fin
   const res = await fetch(`${refused.url}/project/${PROJECT}/key`, { headers: auth() })
   t.equal(res.status, 502)
   t.match(await res.json(), { error: 'Bad Gateway', message: /^the certificate of https:\/\/127\.0\.0\.1:\d+ was refused: \w+ \(give its CA with --ca FILE or NODE_EXTRA_CA_CERTS\)$/ })
-  t.match(rows(await refused.drift()), [/^listApiKeys \| transport \| 502 \|  \| the certificate of/])
+  t.match(rows(await refused.drift()), [/^listApiKeys \| transport \| 502 \| {2}\| the certificate of/])
 
   const trusted = await proxyTo(t, target.url, { ca: readFileSync(tls.cert, 'utf8') })
   const ok = await fetch(`${trusted.url}/project/${PROJECT}/key`, { headers: auth() })
