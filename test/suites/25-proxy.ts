@@ -2,3 +2,4 @@
 import '../proxy/proxy.test.js'
 import '../proxy/proxy-wire.test.js'
 import '../proxy/proxy-cli.test.js'
+import '../proxy/proxy-recipe.test.js'
