@@ -42,6 +42,13 @@ t.test('proxy with --ca forwards to an HTTPS target; drift-report gives the repo
 
   proxy.child.kill('SIGTERM')
   t.strictSame(await proxy.waitForExit(patience(2_000)), { code: 0, signal: null }, 'SIGTERM ends it cleanly')
+
+  // NODE_EXTRA_CA_CERTS instead of --ca.
+  const extra = spawnCli(t, ['proxy', '--target', target.url, '--port', '0'], { ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', NODE_EXTRA_CA_CERTS: tls.cert })
+  const extraUrl = /^basic-admin-mock proxy on (\S+),/.exec(await extra.waitForLine(line => line.startsWith('basic-admin-mock proxy on '), 'the second proxy\'s banner', patience(3_000)))![1]!
+  t.equal((await fetch(`${extraUrl}/project/${PROJECT}/key`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200, 'trusted through NODE_EXTRA_CA_CERTS')
+  extra.child.kill('SIGTERM')
+  t.strictSame(await extra.waitForExit(patience(2_000)), { code: 0, signal: null })
 })
 
 t.test('bad use is one line on stderr and exit 1', async t => {
