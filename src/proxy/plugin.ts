@@ -144,7 +144,14 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
         ...(sendsBody ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {}),
         // Never again: a retry would send the target a request the client did not, and answer something else.
         retryDelay: () => null,
-        rewriteRequestHeaders: (_request, headers) => endToEnd(headers),
+        rewriteRequestHeaders: (_request, headers) => {
+          const sent = endToEnd(headers)
+          // The proxy read the whole body already (and said 100 Continue itself); undici refuses to send Expect.
+          delete sent.expect
+          // A body it does not forward (a GET's) must not be announced.
+          if (!sendsBody) delete sent['content-length']
+          return sent
+        },
         rewriteHeaders: (headers) => endToEnd(headers),
         onError: (reply, { error }) => {
           const { status, message } = failure(error as Error, target, timeoutMs)

@@ -7,7 +7,7 @@ import { connect } from 'node:net'
 import { startMockServer } from '../../src/mock-server.js'
 import { createProxyFindings } from '../../src/operations/proxy-findings.js'
 import { patience } from '../patience.js'
-import { exchange, requestBytes } from '../wire.js'
+import { Connection, exchange, requestBytes } from '../wire.js'
 
 const ADMIN = 'proxy-admin-token-0123456789'
 
@@ -59,6 +59,20 @@ t.test('the answer comes back unchanged, the hop-by-hop headers are dropped both
   t.equal(sent.body, '{"label":"a","roles":"read"}', 'the body as sent')
   t.equal(sent.headers['x-end-to-end'], 'kept')
   for (const name of ['x-client-hop', 'keep-alive', 'te', 'trailer', 'proxy-authorization']) t.equal(sent.headers[name], undefined, `${name} not forwarded to the target`)
+})
+
+t.test('Expect: 100-continue is the proxy\'s to answer: the body goes on without it, and a GET\'s body is not announced', async t => {
+  const { port, got } = await plainTarget(t, res => { res.writeHead(204).end() })
+  const connection = await Connection.open(t, port)
+  await connection.write(requestBytes('PATCH', '/project/p/key/k', { 'Content-Type': 'application/json', Expect: '100-continue' }, '{"label":"a"}'))
+  const answers = await connection.read(2)
+  t.strictSame(answers.map(a => a.status), [100, 204])
+  t.equal(got()[0]!.body, '{"label":"a"}')
+  t.equal(got()[0]!.headers.expect, undefined)
+  const get = await exchange(t, port, requestBytes('GET', '/project/p/key', {}, 'a body'))
+  t.equal(get.status, 204)
+  t.equal(got()[1]!.headers['content-length'], undefined)
+  t.equal(got()[1]!.body, '')
 })
 
 t.test('an answer is streamed: the client has its first part before the target sends the rest', async t => {
