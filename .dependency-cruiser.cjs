@@ -6,8 +6,8 @@
 //   stores:      src/stores/              (rows in, rows out)
 //   db:          src/db/                  (connections, migrations, transactions, checkpoints)
 //   domain:      src/domain/              (pure rules and values, importable from every layer)
-// Every front door: HTTP (app, server, tls-listener, http/, plugins/, routes/), settings/, the CLI (cli.ts, cli/, drift/), in-process (mock-server, index), the image from a test (testcontainers/).
-const FRONT_DOORS = '^src/(http|plugins|routes|drift|cli|settings|testcontainers)/|^src/(app|server|tls-listener|cli|mock-server|index)\\.ts$'
+// Every front door: HTTP (app, server, tls-listener, http/, plugins/, routes/), settings/, the CLI (cli.ts, cli/, drift/, proxy/), in-process (mock-server, index), the image from a test (testcontainers/).
+const FRONT_DOORS = '^src/(http|plugins|routes|drift|proxy|cli|settings|testcontainers)/|^src/(app|server|tls-listener|cli|mock-server|index)\\.ts$'
 
 const below = {
   // The contract's generated schemas are values (TypeBox), no HTTP: the operations read the contract's operations from them.

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { steppingClock, systemClock, type Clock } from './domain/clock.js'
-import { clockStart, type Config } from './settings/config.js'
+import { clockStart, loadConfig, type Config } from './settings/config.js'
 import type { Fixture } from './domain/fixture.js'
 import { fastifyOptions, redactorFor, type LogStream } from './http/options.js'
 import { JSON_TYPE } from './http/refusals.js'
@@ -27,6 +28,9 @@ import jwksRoutes from './routes/auth/jwks.js'
 import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/project/key/index.js'
 import { createNamespaces } from './namespaces.js'
+import { createProxyFindings } from './operations/proxy-findings.js'
+import { proxied, type ProxySettings } from './proxy/settings.js'
+import shapeOnlyPlugin from './plugins/shape-only.js'
 import { createControlPlane } from './operations/control-plane.js'
 import { readProviderStatesFile } from './settings/provider-states-file.js'
 import { HANDSHAKE_TIMEOUT_MS } from './settings/tls.js'
@@ -49,6 +53,10 @@ export interface AppOptions {
   record?: boolean
   /** Listen with TLS, this key pair (src/settings/tls.ts). */
   https?: { key: string, cert: string }
+  /** Forward every request but /__admin to this target, validating each exchange (src/proxy/, docs/drift.md). */
+  proxy?: ProxySettings
+  /** Stop every request before its handler (the proxy's shadow mock, src/proxy/predict.ts). */
+  shapeOnly?: boolean
 }
 
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
@@ -95,13 +103,22 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   // RFC 8259 registers application/json without a charset; Fastify appends one, which strict validators (Dredd) refuse.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', JSON_TYPE)
+    // A proxied answer is the target's, unchanged (src/proxy/plugin.ts).
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8' && !proxied.has(request.raw)) reply.header('content-type', JSON_TYPE)
     done(null, payload)
   })
   try {
     if (config.CORS_ORIGIN !== undefined) await app.register(corsPlugin, { origin: config.CORS_ORIGIN })
     await app.register(worldPlugin, { namespaces })
     await app.register(hostPlugin)
+    // Loaded only for a proxy: a plain server starts without the forwarding library.
+    const findings = options.proxy === undefined ? undefined : createProxyFindings(options.proxy.target.origin + options.proxy.target.pathname.replace(/\/+$/, ''))
+    if (options.proxy !== undefined) {
+      // The shadow mock that says what the mock would have answered: in memory, the demo data, stopping before handlers.
+      const shadowConfig = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent' })
+      const shadow = await buildApp({ config: shadowConfig, demo: true, logger: false, shapeOnly: true })
+      await app.register((await import('./proxy/plugin.js')).default, { ...options.proxy, findings: findings!, namespaces, redact, shadow })
+    }
     await app.register(requestOrderPlugin)
     // Pipelined requests wait for their turn before their namespace is looked up: one sent after a drop meets it done.
     await app.register(namespacePlugin)
@@ -112,7 +129,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     await app.register(checkpointerPlugin)
     await app.register(tokensPlugin, { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, privateKeyFile: config.JWT_PRIVATE_KEY_FILE })
     // The one control plane: /__admin and startMockServer both call it.
-    app.decorate('controlPlane', createControlPlane(namespaces, app.jwt))
+    app.decorate('controlPlane', createControlPlane(namespaces, app.jwt, findings))
     if (config.ADMIN_TOKEN !== undefined || options.record === true) {
       await app.register(coveragePlugin)
       await app.register(journalPlugin, { redact })
@@ -127,6 +144,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
       await app.register(preferRefused)
       await app.register(controlPlaneOff)
     }
+    if (options.shapeOnly === true) await app.register(shapeOnlyPlugin)
     await app.register(swaggerPlugin)
     await app.register(healthRoutes)
     await app.register(jwksRoutes)

@@ -25,6 +25,12 @@ async function run (argv: string[]): Promise<void> {
     expected.push(CoverageError)
     return await coverageCommand(argv.slice(1), process.env, text => process.stdout.write(text))
   }
+  // The validating proxy and its report's client, each loaded only for its command.
+  if (argv[0] === 'proxy' || argv[0] === 'drift-report') {
+    const { proxyCommand, driftReportCommand } = await import('./proxy/command.js')
+    process.exitCode = await (argv[0] === 'proxy' ? proxyCommand : driftReportCommand)(argv.slice(1), process.env, text => process.stdout.write(text))
+    return
+  }
   if (argv[0] === 'drift') {
     const [{ driftCommand }, { DriftError }] = await Promise.all([import('./drift/command.js'), import('./drift/run.js')])
     expected.push(DriftError)

@@ -14,6 +14,8 @@ import type { JournalEntry, RequestFilter } from './operations/requests.js'
 import { NamespaceLimitError } from './namespaces.js'
 import type { World } from './world.js'
 import { loadTls } from './settings/tls.js'
+import type { ProxyDriftReport } from './operations/proxy-findings.js'
+import { proxySettings, type ProxyOptions } from './proxy/settings.js'
 import { listenerUrls, listenTls } from './tls-listener.js'
 
 export interface MockServerOptions {
@@ -48,9 +50,14 @@ export interface MockServerOptions {
   providerStates?: string
   /** With https or tlsCert: HTTPS on this port (0 a free one) and plain HTTP on `port` (HTTPS_PORT); default HTTPS alone. */
   httpsPort?: number
+  /**
+   * A validating proxy (docs/drift.md): every request but /__admin is forwarded to `target` and its answer comes back
+   * unchanged; each exchange is checked and journaled in the namespace "proxy". A target that is a mock is refused.
+   */
+  proxy?: ProxyOptions
 }
 
-export type { CoverageReport, CreatedKey, FaultRule, JournalEntry, RequestFilter, StoredFault }
+export type { CoverageReport, CreatedKey, FaultRule, JournalEntry, ProxyDriftReport, ProxyOptions, RequestFilter, StoredFault }
 
 /** One namespace's isolated world (README "Parallel suites"): send `headers` with each request to act in it. */
 export interface MockNamespace {
@@ -113,9 +120,11 @@ export interface MockServer {
    * default namespace's, or `{ namespace }`'s: an open namespace, several (an array or 'a,b', summed), or '*' for all.
    */
   coverage: (options?: CoverageOptions) => CoverageReport
+  /** With the proxy option: what it found so far (GET /__admin/drift), once every exchange in flight is analysed. */
+  drift: () => Promise<ProxyDriftReport>
 }
 
-const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit', 'https', 'tlsCert', 'tlsKey', 'httpsPort', 'providerStates']
+const OPTIONS: Array<keyof MockServerOptions> = ['fixture', 'databasePath', 'port', 'host', 'jwtSecret', 'jwtIssuer', 'jwtAudience', 'clock', 'adminToken', 'logLevel', 'faultSeed', 'namespaceLimit', 'https', 'tlsCert', 'tlsKey', 'httpsPort', 'providerStates', 'proxy']
 
 /** A misspelt option would otherwise be ignored, and the consumer's calls would all meet the demo data. */
 function checkOptionNames (options: object): void {
@@ -191,7 +200,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   const twoPorts = tls !== undefined && options.httpsPort !== undefined
   // An object is checked like a file's contents: the loader trusts its shape (a bad key value would be stored as a secret).
   const fixture = typeof options.fixture === 'string' ? readFixtureFile(options.fixture) : options.fixture === undefined ? undefined : checkFixture(options.fixture)
-  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true, https: twoPorts ? undefined : tls })
+  const proxy = options.proxy === undefined ? undefined : await proxySettings(options.proxy)
+  const app = await buildApp({ config, fixture, fixtureSource: typeof options.fixture === 'string' ? options.fixture : undefined, demo: fixture === undefined, record: true, https: twoPorts ? undefined : tls, proxy })
   if (tls !== undefined) app.server.once('close', tls.dispose)
   const host = options.host ?? '127.0.0.1'
   let httpsPort: number | undefined
@@ -203,6 +213,12 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     throw error
   }
   const { url, httpsUrl } = listenerUrls(app, host, tls === undefined ? 'none' : twoPorts ? 'beside' : 'alone', httpsPort)
+  // A proxy whose target is its own address would forward each request to itself, without end.
+  const self = new URL(url)
+  if (proxy !== undefined && Number(proxy.target.port || (proxy.target.protocol === 'https:' ? 443 : 80)) === Number(self.port) && ['localhost', '127.0.0.1', '[::1]', host, self.hostname].includes(proxy.target.hostname)) {
+    await app.close()
+    throw new TypeError(`the proxy target ${proxy.target.origin} is the proxy itself`)
+  }
   // Every method below is a thin adapter over the control plane (src/operations/control-plane.ts), acting as the default namespace.
   const plane = app.controlPlane
   const named = (name: string): void => {
@@ -278,6 +294,11 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     // Copies: the caller may change what it gets without changing the journal.
     requests: (filter = {}) => structuredClone(valueOr(plane.requests(app.world, filter))),
     count: (filter = {}) => valueOr(plane.count(app.world, filter)),
-    coverage: (...args: unknown[]) => valueOr(plane.coverage(app.world, coverageNamespaces(args)))
+    coverage: (...args: unknown[]) => valueOr(plane.coverage(app.world, coverageNamespaces(args))),
+    drift: async () => {
+      const report = await plane.drift()
+      if (report === undefined) throw new TypeError('drift() reports what a proxy found: start the server with the proxy option, { proxy: { target } }')
+      return report
+    }
   }
 }

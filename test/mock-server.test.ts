@@ -176,7 +176,7 @@ t.test('an unknown option is a TypeError naming it and the closest known one, an
     [{ fixtures: {} }, 'startMockServer: unknown option "fixtures" (did you mean "fixture"?)'],
     [{ prot: 3003 }, 'startMockServer: unknown option "prot" (did you mean "port"?)'],
     [{ admin_token: 'an-admin-token-0123456789' }, 'startMockServer: unknown option "admin_token" (did you mean "adminToken"?)'],
-    [{ completelyDifferent: true }, 'startMockServer: unknown option "completelyDifferent" (known: fixture, databasePath, port, host, jwtSecret, jwtIssuer, jwtAudience, clock, adminToken, logLevel, faultSeed, namespaceLimit, https, tlsCert, tlsKey, httpsPort, providerStates)']
+    [{ completelyDifferent: true }, 'startMockServer: unknown option "completelyDifferent" (known: fixture, databasePath, port, host, jwtSecret, jwtIssuer, jwtAudience, clock, adminToken, logLevel, faultSeed, namespaceLimit, https, tlsCert, tlsKey, httpsPort, providerStates, proxy)']
   ]
   for (const [options, message] of cases) {
     await t.rejects(startMockServer(options as MockServerOptions), new TypeError(message), message)

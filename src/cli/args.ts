@@ -25,6 +25,10 @@ Commands:
                                           of the contract (coverage --help: every option)
   drift --target URL --project ID         compare the mock with the real service, request by request
                                           (drift --help: every option; docs/drift.md)
+  proxy --target URL                      forward to the real service, checking each exchange
+                                          against the contract and the mock (proxy --help; docs/drift.md)
+  drift-report --url URL [--fail-on violations|disagreements]
+                                          print what a running proxy found (drift-report --help)
   help, --help, -h                        print this help
   --version, -v                           print the version
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { startMockServer } from '../mock-server.js'
 import { compare, type Finding } from './compare.js'
 import { send, type Answer } from './http.js'
+import { isMock } from './mirror.js'
 import { createdLabel, NO_KEY, script, type Side } from './steps.js'
 
 export interface DriftOptions {
@@ -63,18 +64,6 @@ export function targetUrl (target: string): URL {
   if (url.username !== '' || url.password !== '') throw new DriftError('--target must not hold credentials (user:password@): the run sends only --token')
   if (url.search !== '' || url.hash !== '') throw new DriftError('--target must have no query or fragment')
   return url
-}
-
-/** A basic-admin-mock answers /openapi.json with its served contract, whose first server is itself ("/"): a mirror proves nothing. */
-async function isMock (base: URL, timeoutMs: number, ca: string | Buffer | undefined): Promise<boolean> {
-  const answer = await send(base, { method: 'GET', path: '/openapi.json', headers: {} }, { timeoutMs, ca })
-  if (!answer.ok || answer.status !== 200) return false
-  try {
-    const doc = JSON.parse(answer.text) as { info?: { title?: unknown }, servers?: Array<{ url?: unknown }> }
-    return doc.info?.title === 'Basic Admin API' && Array.isArray(doc.servers) && doc.servers.some(server => server.url === '/')
-  } catch {
-    return false
-  }
 }
 
 const described = (answer: Answer): string => answer.ok ? `${answer.status} (${answer.ms} ms)` : `${answer.failure}: ${answer.message}`

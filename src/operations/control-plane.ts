@@ -18,6 +18,7 @@ import { createKeyNow, type CreatedKey } from './create-key.js'
 import { countRequests, countRequestsSliced, findRequests, findRequestsPage, type Home, type JournalEntry, type Page, type Paging, type RequestFilter } from './requests.js'
 import { countRows, loadFixture, replaceWithFixture, resetToSeed } from './seed.js'
 import { mintToken, type MintedToken } from './tokens.js'
+import type { ProxyDriftReport, ProxyFindings } from './proxy-findings.js'
 
 /** The rule of a refused namespace drop: a bad name, or the default namespace (which only resets). */
 export const DROP_DEFAULT = 'namespace-default'
@@ -46,8 +47,8 @@ function checkFault (rule: unknown): Outcome<FaultRule> {
   return problem === undefined ? done(rule as FaultRule) : refused(badInput('fault', undefined, problem))
 }
 
-/** The control plane of one server: its namespaces and its token service. `world` is always the asker's own. */
-export function createControlPlane (namespaces: Namespaces, jwt: JwtService) {
+/** The control plane of one server: its namespaces, its token service, and a proxy's findings. `world` is always the asker's own. */
+export function createControlPlane (namespaces: Namespaces, jwt: JwtService, proxyFindings?: ProxyFindings) {
   /** Where a query is asked from: the asker's world, its namespace, and the other open ones. */
   const home = (world: World): Home => ({ world, namespace: world.name, lookup: name => namespaces.find(name) })
   const list = (): Array<{ name: string, world: World }> => namespaces.list()
@@ -150,6 +151,13 @@ export function createControlPlane (namespaces: Namespaces, jwt: JwtService) {
     clearCoverage (world: World): CoverageReport {
       clearCoverage(world)
       return coverageReport(world, world.name, CONTRACT_OPERATIONS)
+    },
+
+    /** What the validating proxy found so far (docs/drift.md), once every exchange in flight is analysed; undefined when this server is no proxy. */
+    async drift (): Promise<ProxyDriftReport | undefined> {
+      if (proxyFindings === undefined) return undefined
+      await proxyFindings.settled()
+      return proxyFindings.report()
     },
 
     /** A user JWT this server accepts. */

@@ -14,6 +14,7 @@ import { FILTERS, type Paging, type RequestFilter } from '../../operations/reque
 import { CONTROL_PLANE } from '../../plugins/journal.js'
 import type { ProviderStates } from '../../domain/provider-states.js'
 import providerStatesRoutes, { stateChangePassword } from './provider-states.js'
+import { proxyMarkdown } from '../../proxy/report.js'
 
 export interface AdminOptions { token: string, providerStates?: { states: ProviderStates, source: string } | undefined }
 
@@ -113,6 +114,15 @@ const routes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => 
   })
 
   app.delete('/coverage', { config, schema }, async (request) => plane.clearCoverage(request.world))
+
+  // What a validating proxy found (docs/drift.md): JSON, or markdown with ?format=markdown.
+  const driftQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown')])) }, { additionalProperties: false })
+  app.get('/drift', { config, schema: { ...schema, querystring: driftQuery } }, async (request, reply) => {
+    const report = await plane.drift()
+    if (report === undefined) return await reply.code(404).send({ error: 'Not Found', message: 'This server is no proxy: /__admin/drift reports what basic-admin-mock proxy --target URL found' })
+    if ((request.query as { format?: string }).format === 'markdown') return await reply.type('text/markdown; charset=utf-8').send(proxyMarkdown(report))
+    return report
+  })
 
   app.post('/tokens', {
     config,
