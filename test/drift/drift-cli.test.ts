@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { patience } from '../patience.js'
 import { runToEnd, type Ran } from '../process/run-to-end.js'
+import { withTimeout } from '../process/harness.js'
 import { PROJECT, selfSigned, standIn, TOKEN } from './stand-ins.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
@@ -82,12 +83,17 @@ t.test('interrupted while a step waits on the target: the run stops, deletes the
   const child = spawn(process.execPath, [CLI, 'drift', '--target', target.url, '--project', PROJECT, '--timeout', String(patience(6_000))], { env: { PATH: process.env.PATH, DRIFT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   let stdout = ''
+  let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
   const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
-  await holding
+  // Bounded, and a run that ends before its first PATCH (a step that failed first) says so with what it printed,
+  // instead of holding the suite until tap's own limit.
+  const ended = exited.then(code => { throw new Error(`drift exited ${String(code)} before its first PATCH reached the target: ${stdout} ${stderr}`) })
+  await withTimeout(Promise.race([holding, ended]), patience(6_000), () => `the drift run's first PATCH at the target (stdout so far: ${stdout})`)
   t.equal((await target.keyIds()).length, 3, 'the run created its key')
   child.kill('SIGINT')
-  t.equal(await exited, 130)
+  t.equal(await withTimeout(exited, patience(3_000), () => `drift to stop after SIGINT (stdout so far: ${stdout})`), 130)
   t.match(stdout, /^## basic-admin-mock drift: ⚠️ interrupted\n/)
   t.match(stdout, /- deleted key \S+ \(200\)/)
   t.strictSame((await target.keyIds()).sort(), ['key_drift_admin', 'key_other'], 'nothing of the run is left on the target')
