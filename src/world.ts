@@ -8,7 +8,7 @@ import { openDatabase, writeTransaction, type Db } from './db/database.js'
 import { migrate, readMigrations } from './db/migrate.js'
 import { backstopPages, type Checkpointer } from './db/checkpointer.js'
 import { emptyTables } from './db/reset.js'
-import { createUnitOfWork, type UnitOfWork } from './db/unit-of-work.js'
+import { createUnitOfWork, type RunOptions, type UnitOfWork } from './db/unit-of-work.js'
 import { migrationsDir } from './paths.js'
 import { createCoverage, type Coverage } from './stores/coverage.js'
 import { createFaults, type Faults } from './stores/faults.js'
@@ -119,7 +119,7 @@ export function openWorld (options: WorldOptions): World {
     signingKeys: createSigningKeyStore(db),
     faults: createFaults(options.faultSeed ?? '', name),
     coverage: createCoverage(new Date().toISOString()),
-    transact: <T>(work: () => T): Promise<T> => closing === undefined ? unitOfWork.run(work) : Promise.reject(refuse()),
+    transact: <T>(work: () => T, options?: RunOptions): Promise<T> => closing === undefined ? unitOfWork.run(work, options) : Promise.reject(refuse()),
     transactNow: <T>(work: () => T): T => {
       if (closing !== undefined) throw refuse()
       return writeTransaction(db, work)

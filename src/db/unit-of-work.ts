@@ -1,6 +1,6 @@
 import type { Db } from './database.js'
 
-interface Job { work: () => unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void }
+interface Job { work: () => unknown, isolated: boolean, resolve: (value: unknown) => void, reject: (error: unknown) => void }
 type Settled = { ok: true, value: unknown } | { ok: false, error: unknown }
 
 export interface UnitOfWork {
@@ -8,7 +8,16 @@ export interface UnitOfWork {
    * Runs `work` inside the write transaction of this event-loop turn, after every piece of work queued before it,
    * and settles once that transaction has committed: nothing answered can be lost.
    */
-  run: <T>(work: () => T) => Promise<T>
+  run: <T>(work: () => T, options?: RunOptions) => Promise<T>
+}
+
+export interface RunOptions {
+  /**
+   * Work that may throw (a fixture with a bad row) runs in a savepoint of its own: a throw undoes it alone, and the
+   * turn's other work commits. Work that reports a refusal by returning it (every request's) needs none, and pays
+   * no SAVEPOINT and RELEASE.
+   */
+  isolated?: boolean
 }
 
 /** Called at the start and the end of each transaction the unit of work runs, inside it. */
@@ -17,10 +26,11 @@ export interface TransactionHooks { begin: () => void, end: () => void }
 /**
  * Group commit: the work queued in one event-loop turn runs in one BEGIN IMMEDIATE transaction, in queue order.
  * One COMMIT (its locks and its -wal write) per turn instead of per call is most of a PATCH's cost under load.
- * Each piece runs in a savepoint of its own: one that throws (a fixture with a bad row) is undone alone and rejects
- * alone, and the others commit together. When the shared transaction itself fails (its COMMIT, or an error after
- * which SQLite rolled it all back), each piece runs again alone, so each settles with its own outcome exactly as
- * without grouping (a busy lock fails them all: nothing ran).
+ * An isolated piece runs in a savepoint of its own: when it throws (a fixture with a bad row) it is undone alone and
+ * rejects alone, and the others commit together. When the shared transaction itself fails (a piece that was not
+ * isolated threw, its COMMIT failed, or SQLite rolled it all back), each piece runs again alone, so each settles with
+ * its own outcome exactly as without grouping (a busy lock fails them all: nothing ran). Work reports a refusal by
+ * returning it, never by throwing.
  */
 export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () => {}, end: () => {} }): UnitOfWork {
   const bracketed = <T>(fn: () => T): T => {
@@ -35,6 +45,7 @@ export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () 
   // Inside `together`, better-sqlite3 runs a transaction function as a SAVEPOINT, and undoes only it when it throws.
   const savepoint = db.transaction((work: () => unknown) => work())
   const together = db.transaction((jobs: Job[]) => bracketed(() => jobs.map((job): Settled => {
+    if (!job.isolated) return { ok: true, value: job.work() }
     try {
       return { ok: true, value: savepoint(job.work) }
     } catch (error) {
@@ -75,9 +86,9 @@ export function createUnitOfWork (db: Db, hooks: TransactionHooks = { begin: () 
   }
 
   return {
-    run: <T>(work: () => T) => new Promise<T>((resolve, reject) => {
+    run: <T>(work: () => T, options: RunOptions = {}) => new Promise<T>((resolve, reject) => {
       // setImmediate runs after the I/O of this turn: every request parsed in it has queued its work by then.
-      if (queue.push({ work, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush)
+      if (queue.push({ work, isolated: options.isolated === true, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(flush)
     })
   }
 }

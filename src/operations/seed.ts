@@ -65,7 +65,7 @@ export function seedOnStart (world: World): { created: number, demo: boolean } |
 
 /** POST /__admin/fixtures, `seed FILE`, startMockServer: a fixture loaded in one transaction, or nothing of it. */
 export async function loadFixture (world: World, fixture: Fixture, source?: string): Promise<{ created: number }> {
-  return { created: await world.transact(() => named(source, fixture, world)) }
+  return { created: await world.transact(() => named(source, fixture, world), { isolated: true }) }
 }
 
 /**
@@ -73,7 +73,7 @@ export async function loadFixture (world: World, fixture: Fixture, source?: stri
  * clock rewound, the fault rules gone and their generator back at its seed.
  */
 export async function resetToSeed (world: World): Promise<{ created: number }> {
-  return { created: await world.transact(() => resetNow(world)) }
+  return { created: await world.transact(() => resetNow(world), { isolated: true }) }
 }
 
 function resetNow (world: World): number {
@@ -127,6 +127,6 @@ export async function replaceWithFixture (world: World, fixture: Fixture, source
       world.clock.reset?.()
       world.faults.clear(true)
       return named(source, fixture, world)
-    })
+    }, { isolated: true })
   }
 }
