@@ -1,9 +1,9 @@
 // User tokens: the service that signs and verifies them for a world, and minting one the server accepts
 // (POST /__admin/tokens, `token` at the CLI, startMockServer's token()).
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { DURATION_HINT, MAX_DURATION_S, MAX_DURATION_TEXT, parseDuration } from '../domain/duration.js'
 import { systemClock, type Clock } from '../domain/clock.js'
 import { createJwtService, type JwtService, type JwtSettings } from '../domain/jwt.js'
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { fixedSigningKey, MIN_MODULUS_BITS, readSigningKeyFile, toSigningKey, type SigningKey, type SigningKeySource } from '../domain/signing-key.js'
 import { badInput, done, refused, type Outcome } from '../domain/refusal.js'
 import type { World } from '../world.js'
