@@ -11,7 +11,8 @@ export const GOAL = 'PATCH, API key, roles in half'
 export const MEMORY = 'PATCH, API key, roles in half, :memory:'
 export const BASELINE = 'baseline: PATCH, API key, roles in half'
 
-export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number }
+/** cpuUs: microseconds of the server process's CPU (all its threads) per request, where /proc shows it (bench/cpu.ts). */
+export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number, cpuUs?: number | undefined }
 export type Scenario = { name: string, target: () => Started | undefined, request: (req: Record<string, unknown>) => Record<string, unknown> }
 
 export const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!

@@ -18,10 +18,12 @@ import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js
 import { memoryKb, start, startPatience, UNTRACKED, type Started } from './processes.js'
 import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, patch, type Measured, type Scenario } from './load.js'
 import { allowedCpus, pinned, serverPrefix, type Pinning } from './pinning.js'
-import { goalsTable } from './goals.js'
+import { cpuPerRequest, settle } from './cpu.js'
+import { roundRatios, scaleTable, table } from './report.js'
 import { profileTable, runProfile } from './profile.js'
 
 export type { Measured } from './load.js'
+export { scaleTable, table } from './report.js'
 
 // The package root, also when this file runs compiled (dist-test/, under npm test).
 const root = packageRoot
@@ -34,7 +36,7 @@ export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL } from './load.js'
 /** One scenario's req/s against a reference's: each round's ratio (in round order) and their median. */
 export interface Versus { ratio: number | undefined, ratios: number[] }
 /** Medians over the rounds, with the ratio to the ceiling (ratio, ratios), to the minimal durable PATCH and, for GOAL beside a --baseline, new / old. */
-export type Summary = Measured & Versus & { toMinimal: Versus, toBaseline: Versus | undefined }
+export type Summary = Measured & Versus & { toMinimal: Versus, toBaseline: Versus | undefined, cpuToCeiling: Versus, cpuToBaseline: Versus | undefined }
 /** How the run was pinned, and the CPU lists /proc showed for the server and this process while it ran. */
 export type PinningReport = { servers: string, load: string, observed: { server: string | undefined, bench: string | undefined } } | { off: string }
 export interface Report {
@@ -143,7 +145,8 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
       baselineCli === undefined ? undefined : start([...prefix, process.execPath, baselineCli, 'serve'], { ...env, DATABASE_PATH: baselineDb! }, '/ready'),
       quick || !existsSync(PRISM) ? undefined : start([...prefix, process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
     ] as const)
-    const stopAll = async (): Promise<void> => { await Promise.all([server.stop(), memory.stop(), bare.stop(), minimal.stop(), baseline?.stop(), prism?.stop()]) }
+    const servers = [server, memory, bare, minimal, baseline, prism].filter((started): started is Started => started !== undefined)
+    const stopAll = async (): Promise<void> => { await Promise.all(servers.map(async started => await started.stop())) }
     try {
       const pinningReport: PinningReport = pinning === undefined
         ? { off: off ?? 'not pinned' }
@@ -176,10 +179,14 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
             const target = scenario.target()
             if (target === undefined) continue
             if (!quick) await load(target.url, connections, 1, scenario.request, scenario.name)
+            // What the warm-up (or the scenario before) left running on the servers' CPU runs now, not in this load.
+            if (!quick) await settle(servers.map(started => started.child.pid!))
             // --quick proves the harness with a few hundred requests each, and leaves the CPU to the tests beside it.
-            const result = await load(target.url, connections, seconds, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
+            // With --workers the server's CPU is spread over processes the bench does not see: no CPU per request.
+            const pid = options.workers !== undefined && target === server ? undefined : target.child.pid
+            const result = await cpuPerRequest(pid, async () => await load(target.url, connections, seconds, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined))
             group.push(result)
-            log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(nameWidth)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
+            log(`round ${round + 1} ${String(connections).padStart(3)} conns  ${scenario.name.padEnd(nameWidth)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  CPU ${result.cpuUs?.toFixed(0) ?? '?'} us/req  non-2xx ${result.non2xx}`)
           }
           log(roundRatios(round, connections, group))
           measured.push(...group)
@@ -218,26 +225,14 @@ async function startAll<T extends ReadonlyArray<Promise<Started | undefined> | u
   return settled.map(result => (result as PromiseFulfilledResult<Started | undefined>).value) as { -readonly [K in keyof T]: Awaited<T[K]> }
 }
 
-/** One round's ratios at one connection count, printed as it ends: to the ceiling, to the minimal durable PATCH, new / old. */
-function roundRatios (round: number, connections: number, group: Measured[]): string {
-  const rps = (name: string): number | undefined => group.find(m => m.scenario === name)?.rps
-  const of = (name: string, reference: string): string => {
-    const [mine, theirs] = [rps(name), rps(reference)]
-    return mine === undefined || theirs === undefined ? '-' : (mine / theirs).toFixed(2)
-  }
-  const parts = group.filter(m => m.scenario !== CEILING).sort((a, b) => a.scenario.localeCompare(b.scenario)).map(m => `${m.scenario} ${of(m.scenario, CEILING)}`)
-  const extra = [`${GOAL} / ${MINIMAL} ${of(GOAL, MINIMAL)}`]
-  if (rps(BASELINE) !== undefined) extra.push(`new / old ${of(GOAL, BASELINE)}`)
-  return `round ${round + 1} ${String(connections).padStart(3)} conns  ratios to the ceiling: ${parts.join(', ')}; ${extra.join('; ')}`
-}
-
 /** Each round's ratio of `scenario` to `reference` at one connection count, and their median. */
-function versus (rounds: Measured[][], scenario: string, connections: number, reference: string): Versus {
+function versus (rounds: Measured[][], scenario: string, connections: number, reference: string, metric: (m: Measured) => number | undefined = m => m.rps): Versus {
   const ratios = rounds.map(round => {
     const mine = round.find(m => m.connections === connections && m.scenario === scenario)
     const theirs = round.find(m => m.connections === connections && m.scenario === reference)
-    return mine === undefined || theirs === undefined ? undefined : mine.rps / theirs.rps
-  }).filter((r): r is number => r !== undefined)
+    const [a, b] = [mine === undefined ? undefined : metric(mine), theirs === undefined ? undefined : metric(theirs)]
+    return a === undefined || b === undefined ? undefined : a / b
+  }).filter((r): r is number => r !== undefined && Number.isFinite(r))
   return { ratio: ratios.length === 0 ? undefined : median(ratios), ratios }
 }
 
@@ -256,9 +251,12 @@ function summarise (rounds: Measured[][], ceiling = CEILING): Summary[] {
       p99: median(runs.map(m => m.p99)),
       non2xx: runs.reduce((sum, m) => sum + m.non2xx, 0),
       requests: runs.reduce((sum, m) => sum + m.requests, 0),
+      cpuUs: median(runs.map(m => m.cpuUs).filter((us): us is number => us !== undefined)),
       ...versus(rounds, scenario, connections, ceiling),
       toMinimal: versus(rounds, scenario, connections, MINIMAL),
-      toBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE) : undefined
+      toBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE) : undefined,
+      cpuToCeiling: versus(rounds, scenario, connections, ceiling, m => m.cpuUs),
+      cpuToBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE, m => m.cpuUs) : undefined
     }
   })
 }
@@ -275,7 +273,7 @@ async function soak (server: Started, scenario: Scenario, log: (line: string) =>
   const peakRssMb = (memoryKb(server.child.pid!, 'VmHWM') ?? NaN) / 1024
   const walMb = walSize(database)
   await stopAll()
-  return { date: new Date().toISOString(), quick: false, pinning, baseline: undefined, rounds: [[result]], summary: [{ ...result, ratio: undefined, ratios: [], toMinimal: { ratio: undefined, ratios: [] }, toBaseline: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
+  return { date: new Date().toISOString(), quick: false, pinning, baseline: undefined, rounds: [[result]], summary: [{ ...result, ratio: undefined, ratios: [], toMinimal: { ratio: undefined, ratios: [] }, toBaseline: undefined, cpuToCeiling: { ratio: undefined, ratios: [] }, cpuToBaseline: undefined }], peakRssMb, walMb, startup: { serverMs: NaN, bareMs: NaN, ratio: NaN }, namespaceStart: { newMs: NaN, usedMs: NaN } }
 }
 
 export interface ScaleReport {
@@ -286,6 +284,8 @@ export interface ScaleReport {
   summary: Summary[]
   /** How much of the small database's share of the ceiling the large one loses. */
   loss: number
+  /** The large database's CPU per PATCH over the small one's, each round and their median (1.10: 10% more). */
+  cpuLoss: Versus
   peakRssMb: { small: number | undefined, large: number | undefined }
 }
 
@@ -369,10 +369,12 @@ async function scale (options: { large?: { projects: number, keys: number }, qui
       for (let round = 0; round < (options.rounds ?? (quick ? 1 : 5)); round++) {
         const measured: Measured[] = []
         for (const scenario of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
-          if (!quick) await load(scenario.target()!.url, 100, 1, scenario.request, scenario.name)
-          const result = await load(scenario.target()!.url, quick ? 10 : 100, 5, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined)
+          const target = scenario.target()!
+          if (!quick) await load(target.url, 100, 1, scenario.request, scenario.name)
+          if (!quick) await settle([small, big, bare].map(started => started.child.pid!))
+          const result = await cpuPerRequest(target.child.pid, async () => await load(target.url, quick ? 10 : 100, 5, scenario.request, scenario.name, quick ? QUICK_REQUESTS : undefined))
           measured.push(result)
-          log(`round ${round + 1} ${scenario.name.padEnd(36)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99.toFixed(2)} ms  non-2xx ${result.non2xx}`)
+          log(`round ${round + 1} ${scenario.name.padEnd(36)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99.toFixed(2)} ms  CPU ${result.cpuUs?.toFixed(0) ?? '?'} us/req  non-2xx ${result.non2xx}`)
         }
         const ceiling = measured.find(m => m.scenario === CEILING)!
         log(`round ${round + 1} ratios to the ceiling: ${measured.filter(m => m !== ceiling).map(m => `${m.scenario} ${(m.rps / ceiling.rps).toFixed(2)}`).join(', ')}`)
@@ -381,46 +383,15 @@ async function scale (options: { large?: { projects: number, keys: number }, qui
       const summary = summarise(rounds)
       const peakRssMb = { small: (memoryKb(small.child.pid!, 'VmHWM') ?? NaN) / 1024, large: (memoryKb(big.child.pid!, 'VmHWM') ?? NaN) / 1024 }
       const loss = 1 - summary[2]!.ratio! / summary[1]!.ratio!
-      return { date: new Date().toISOString(), keys: { small: smallProjects.length * smallProjects[0]!.keyIds.length, large: large.projects * large.keys }, seed, summary, loss, peakRssMb }
+      // The same loss in CPU per PATCH, each round's large against the same round's small: what the server spends more.
+      const cpuLoss = versus(rounds, summary[2]!.scenario, summary[2]!.connections, summary[1]!.scenario, m => m.cpuUs)
+      return { date: new Date().toISOString(), keys: { small: smallProjects.length * smallProjects[0]!.keyIds.length, large: large.projects * large.keys }, seed, summary, loss, cpuLoss, peakRssMb }
     } finally {
       await Promise.all([small.stop(), big.stop(), bare.stop()])
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-export function scaleTable (report: ScaleReport): string {
-  const lines = ['| scenario | req/s | ratio to ceiling | each round | p99 ms | non-2xx |', '|---|---:|---:|---:|---:|---:|']
-  for (const row of report.summary) lines.push(`| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.ratio?.toFixed(2) ?? ''} | ${eachRound(row)} | ${row.p99.toFixed(2)} | ${row.non2xx} |`)
-  lines.push('', `${report.keys.large.toLocaleString('en')} keys lose ${(report.loss * 100).toFixed(1)}% of the ${report.keys.small.toLocaleString('en')}-key share of the ceiling; seed ${report.seed.seconds.toFixed(1)} s (fixture ${report.seed.fixtureMb.toFixed(0)} MB, peak RSS ${report.seed.peakRssMb.toFixed(0)} MB), database ${report.seed.databaseMb.toFixed(0)} MB; server peak RSS ${report.peakRssMb.small?.toFixed(0) ?? '?'} MB at ${report.keys.small.toLocaleString('en')} keys, ${report.peakRssMb.large?.toFixed(0) ?? '?'} MB at ${report.keys.large.toLocaleString('en')}`)
-  return lines.join('\n')
-}
-
-/** The ratio of each round, so that a reader sees how far the rounds of one run spread (the ceiling's own: none). */
-function eachRound (row: Summary): string {
-  return row.scenario === CEILING ? '' : row.ratios.map(ratio => ratio.toFixed(2)).join(' ')
-}
-
-const fixed = (value: number | undefined): string => value === undefined ? '' : value.toFixed(2)
-
-export function table (report: Report): string {
-  const lines = ['| scenario | conns | req/s | ratio to ceiling | each round | / minimal durable | each round | p50 ms | p99 ms | p50 / ceiling p50 | p99 / ceiling p99 | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
-  for (const row of report.summary) {
-    const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario === CEILING)
-    const toMinimal = row.scenario === MINIMAL || row.scenario === CEILING ? ['', ''] : [fixed(row.toMinimal.ratio), row.toMinimal.ratios.map(r => r.toFixed(2)).join(' ')]
-    lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${fixed(row.ratio)} | ${eachRound(row)} | ${toMinimal.join(' | ')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p50 / ceiling.p50).toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${row.non2xx} |`)
-  }
-  const baselined = report.summary.filter(row => row.toBaseline !== undefined)
-  if (baselined.length > 0) {
-    lines.push('', `new / old (${GOAL}, this build against ${report.baseline ?? 'the baseline'}):`, '', '| conns | new / old | each round |', '|---:|---:|---:|')
-    for (const row of baselined) lines.push(`| ${row.connections} | ${fixed(row.toBaseline!.ratio)} | ${row.toBaseline!.ratios.map(r => r.toFixed(2)).join(' ')} |`)
-  }
-  const pinning = report.pinning
-  lines.push('', 'off' in pinning ? `not pinned (${pinning.off})` : `pinned: servers on CPU ${pinning.servers} (the server's own list: ${pinning.observed.server ?? '?'}), load generator on CPU ${pinning.load} (${pinning.observed.bench ?? '?'})`)
-  lines.push('', `server peak RSS ${report.peakRssMb?.toFixed(1) ?? '?'} MB; -wal after the run ${report.walMb.toFixed(1)} MB; start to /ready ${report.startup.serverMs.toFixed(0)} ms vs bare Fastify ${report.startup.bareMs.toFixed(0)} ms (${report.startup.ratio.toFixed(2)}x); a new namespace's first answer ${report.namespaceStart.newMs.toFixed(1)} ms (a used one's ${report.namespaceStart.usedMs.toFixed(1)} ms)`)
-  if (!report.quick) lines.push('', goalsTable(report))
-  return lines.join('\n')
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

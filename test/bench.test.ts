@@ -1,10 +1,13 @@
 // The benchmark harness must not rot: its quick mode runs once here. It asserts only that it ran and
 // every answer was 2xx, never a speed (the machine is shared; speed is what `npm run bench` reports).
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import t from 'tap'
 import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, runBench, runScale, scaleTable, table } from '../bench/run.js'
 import { goals } from '../bench/goals.js'
 import { allowedCpus, planPinning } from '../bench/pinning.js'
 import { sumByStage } from '../bench/profile.js'
+import { cpuNs, settle } from '../bench/cpu.js'
 import { packageRoot } from '../src/paths.js'
 
 /** The cells of the table row that starts so, trimmed. */
@@ -25,6 +28,7 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
     t.ok(row.requests > 0, `${row.scenario}: requests were made`)
     t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
     t.ok(Number.isFinite(row.p50) && Number.isFinite(row.p99), `${row.scenario}: latencies measured`)
+    t.ok(row.cpuUs! > 0, `${row.scenario}: the server's CPU per request measured (${row.cpuUs})`)
   }
   const apiKey10 = report.summary.find(row => row.scenario === 'PATCH, API key' && row.connections === 10)!
   t.ok(apiKey10.ratios.length > 0, 'a ratio for each round')
@@ -32,11 +36,15 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   t.ok(report.peakRssMb !== undefined && report.peakRssMb > 0, 'peak RSS read')
   t.match(table(report), /\| PATCH, API key \| 10 \| \d+ \| \d\.\d\d \|/)
   t.strictSame(cells(table(report), '| PATCH, API key | 10 |').slice(3, 7), [apiKey10.ratio!.toFixed(2), apiKey10.ratios.map(r => r.toFixed(2)).join(' '), apiKey10.toMinimal.ratio!.toFixed(2), apiKey10.toMinimal.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio to the ceiling, each round\'s, then the same to the minimal durable PATCH')
+  const ceiling10 = report.summary.find(row => row.scenario === CEILING && row.connections === 10)!
+  t.strictSame(cells(table(report), '| PATCH, API key | 10 |').slice(11, 14), [apiKey10.cpuUs!.toFixed(0), (apiKey10.cpuUs! / ceiling10.cpuUs!).toFixed(2), apiKey10.cpuToCeiling.ratios.map(r => r.toFixed(2)).join(' ')], 'CPU per request, against the ceiling\'s, each round\'s')
   const goal = report.summary.find(row => row.scenario === GOAL)!
   t.equal(goal.toBaseline?.ratios.length, 1, 'new / old for the round')
-  t.strictSame(cells(table(report), '| 10 |'), ['10', goal.toBaseline!.ratio!.toFixed(2), goal.toBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table')
+  t.equal(goal.cpuToBaseline?.ratios.length, 1, 'CPU per PATCH new / old for the round')
+  t.strictSame(cells(table(report), '| 10 |'), ['10', goal.toBaseline!.ratio!.toFixed(2), goal.toBaseline!.ratios.map(r => r.toFixed(2)).join(' '), goal.cpuToBaseline!.ratio!.toFixed(2), goal.cpuToBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table, by req/s and by CPU per PATCH')
   t.equal(lines.length, 12, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
-  t.match(lines.find(line => line.includes('ratios to the ceiling')), new RegExp(`^round 1  10 conns  ratios to the ceiling: .*; ${GOAL} / ${MINIMAL} \\d\\.\\d\\d; new / old \\d\\.\\d\\d$`))
+  t.match(lines.find(line => line.includes(`${GOAL} `) && line.includes(' req/s ')), / CPU \d+ us\/req {2}non-2xx 0$/, 'each load\'s CPU per request as it ends')
+  t.match(lines.find(line => line.includes('ratios to the ceiling')), new RegExp(`^round 1  10 conns  ratios to the ceiling: .*; ${GOAL} / ${MINIMAL} \\d\\.\\d\\d; new / old \\d\\.\\d\\d, CPU per PATCH new / old \\d\\.\\d\\d$`))
   if (typeof plan === 'string') {
     t.strictSame(report.pinning, { off: plan }, 'not pinned, and why')
   } else {
@@ -63,7 +71,8 @@ t.test('npm run bench -- --scale --no-pin, in miniature: a fixture seeded by the
   t.ok(Number.isFinite(report.loss), 'the loss computed')
   const large = report.summary[2]!
   t.strictSame(cells(scaleTable(report), '| PATCH, HS256 JWT, 200 keys |').slice(2, 4), [large.ratio!.toFixed(2), large.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio, then each round\'s')
-  t.match(scaleTable(report), /200 keys lose -?\d+\.\d% of the 100-key share of the ceiling/)
+  t.match(scaleTable(report), /200 keys lose -?\d+\.\d% of the 100-key share of the ceiling; their CPU per PATCH is \d+\.\d\dx the 100-key server's \(rounds \d+\.\d\d\)/)
+  t.equal(cells(scaleTable(report), '| PATCH, HS256 JWT, 200 keys |')[5], large.cpuUs!.toFixed(0), 'the large server\'s CPU per request')
 })
 
 t.test('--profile sums self time by stage: a native call counts for its caller, node\'s code for the stage that called it', async t => {
@@ -100,4 +109,22 @@ t.test('--profile sums self time by stage: a native call counts for its caller, 
   t.strictSame(all.top[0], { fn: 'update', file: 'stores/keys.js', stage: 'the UPDATE and last_used', ms: 0.3 })
   const windowed = sumByStage(profile, 3, { from: 250, to: 650 })
   t.strictSame([ms(windowed, 'the UPDATE and last_used'), ms(windowed, 'log line'), ms(windowed, 'node (http, net, streams, timers)'), windowed.windowed], [0.1, 0, 0.1, true], 'only the samples of the window')
+})
+
+t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet servers, at most its limit', async t => {
+  // One child spins, one sleeps; their CPU is read from /proc while both run.
+  const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
+  const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)'], { stdio: 'ignore' })
+  t.teardown(() => { busy.kill('SIGKILL'); idle.kill('SIGKILL') })
+  await Promise.all([once(busy, 'spawn'), once(idle, 'spawn')])
+  const first = cpuNs(busy.pid!)!
+  t.ok(first >= 0, 'read from /proc')
+  t.ok(await settle([busy.pid!], 300) >= 300, 'a spinning process is never quiet: settle waits its whole limit')
+  t.ok(cpuNs(busy.pid!)! > first, 'and the spinning process ran meanwhile')
+  // The sleeping child may still be starting up; once it sleeps, settle returns at its first quiet step.
+  t.ok(await settle([idle.pid!], 60_000) < 60_000, 'a sleeping process is quiet: settle returns before its limit')
+  const before = cpuNs(idle.pid!)!
+  await new Promise(resolve => setTimeout(resolve, 200))
+  t.ok(cpuNs(idle.pid!)! - before < 20e6, 'a sleeping process spends (almost) nothing')
+  t.equal(cpuNs(2 ** 22 + 1), undefined, 'no such process: undefined')
 })
