@@ -3,6 +3,7 @@
 // forwards). Each exchange is journaled and counted in the namespace "proxy" (the mock's own journal and coverage
 // hooks, so it is redacted as every served request is), and analysed once its answer is whole: against the contract,
 // and against what the mock would have answered (src/proxy/predict.ts). Nothing is sent anywhere but the target.
+import { randomBytes } from 'node:crypto'
 import replyFrom from '@fastify/reply-from'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -68,6 +69,9 @@ function failure (error: Error & { statusCode?: number, cause?: unknown }, targe
 
 export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) {
   const { target, timeoutMs, findings, redact } = options
+  // This proxy's name in Via (RFC 9110 section 7.6.3), which every forward carries: a request that comes back with it
+  // went round a loop (a target that is this proxy under a name the start-up check cannot know) and is refused.
+  const hop = `1.1 basic-admin-mock-${randomBytes(6).toString('hex')}`
   const predictor = createPredictor(options.shadow)
   app.addHook('onClose', async () => { await predictor.close() })
   const prefix = target.pathname.replace(/\/+$/, '')
@@ -124,6 +128,11 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
     proxied.add(request.raw)
     // The answer is the target's: not even the mock's own X-Request-Id is added to it.
     reply.removeHeader('x-request-id')
+    const via = request.headers.via
+    if (via !== undefined && via.split(',').some(entry => entry.trim() === hop)) {
+      // Answered at once, body unread: the first arrival gets this 508 as its target's answer, and reports it.
+      return await reply.code(508).header('connection', 'close').send({ error: 'Loop Detected', message: `this request came back to the proxy that forwarded it (Via ${hop}): its target leads back to itself; give the real service's address` })
+    }
     const body = await readBody(request.raw)
     if (body === undefined) {
       return await reply.code(413).send({ error: 'Payload Too Large', message: `the proxy forwards request bodies up to ${MAX_REQUEST_BYTES / 1024} KiB` })
@@ -150,6 +159,7 @@ export default fp<ProxyPluginOptions>(async function proxyPlugin (app, options) 
           delete sent.expect
           // A body it does not forward (a GET's) must not be announced.
           if (!sendsBody) delete sent['content-length']
+          sent.via = sent.via === undefined ? hop : `${String(sent.via)}, ${hop}`
           return sent
         },
         rewriteHeaders: (headers) => endToEnd(headers),
