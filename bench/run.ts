@@ -33,7 +33,7 @@ const PRISM = join(root, 'lab', 'node_modules', '@stoplight', 'prism-cli', 'dist
 
 export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL } from './load.js'
 
-/** One scenario's req/s against a reference's: each round's ratio (in round order) and their median. */
+/** One scenario's req/s (or CPU per request) against a reference's: each round's ratio (in round order) and their median. */
 export interface Versus { ratio: number | undefined, ratios: number[] }
 /** Medians over the rounds, with the ratio to the ceiling (ratio, ratios), to the minimal durable PATCH and, for GOAL beside a --baseline, new / old. */
 export type Summary = Measured & Versus & { toMinimal: Versus, toBaseline: Versus | undefined, cpuToCeiling: Versus, cpuToBaseline: Versus | undefined }
