@@ -6,6 +6,8 @@ import type { BenchProject } from './setup.js'
 // The scenarios the summary, the ratios and the goals name.
 export const CEILING = 'bare fastify (ceiling)'
 export const MINIMAL = 'minimal durable PATCH'
+/** The minimal durable PATCH's route without its write (NO_WRITE): what remains of a PATCH on this stack with no SQLite. */
+export const NO_WRITE = 'minimal PATCH, no write'
 /** The scenario of the goals: API key, half the bodies with roles. */
 export const GOAL = 'PATCH, API key, roles in half'
 export const MEMORY = 'PATCH, API key, roles in half, :memory:'

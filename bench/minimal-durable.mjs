@@ -1,7 +1,8 @@
 // The minimal durable PATCH on this stack (issue 29), the second reference: a bare Fastify route that checks one static
 // API key, validates the body with the server's own JSON Schema (the built contract) and runs one better-sqlite3
 // UPDATE ... RETURNING per request (WAL, synchronous=NORMAL, its own commit: no group commit). DATABASE_PATH is a copy
-// of the bench's database; API_KEY the one secret it takes.
+// of the bench's database; API_KEY the one secret it takes. NO_WRITE=1 answers from the request alone, no SQLite: the
+// same route without its write, which says what the write costs and what is left when it is gone.
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { UpdateApiKeyBodySchema, UpdateApiKeyParamsSchema, UpdateApiKeyResponse200Schema } from '../dist/src/schemas/generated/update-api-key.js'
@@ -9,7 +10,10 @@ import { UpdateApiKeyBodySchema, UpdateApiKeyParamsSchema, UpdateApiKeyResponse2
 const db = new Database(process.env.DATABASE_PATH)
 db.pragma('journal_mode = WAL')
 db.pragma('synchronous = NORMAL')
-const update = db.prepare('UPDATE api_keys SET label = coalesce(?, label), roles = coalesce(?, roles), updated_at = ? WHERE project_id = ? AND id = ? RETURNING id, label, roles, updated_at')
+const statement = db.prepare('UPDATE api_keys SET label = coalesce(?, label), roles = coalesce(?, roles), updated_at = ? WHERE project_id = ? AND id = ? RETURNING id, label, roles, updated_at')
+const update = process.env.NO_WRITE === '1'
+  ? { get: (label, roles, now, _project, id) => ({ id, label: label ?? 'bench', roles: roles ?? 'admin', updated_at: now }) }
+  : statement
 const expected = `Bearer ${process.env.API_KEY}`
 
 const app = Fastify({ logger: false })

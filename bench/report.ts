@@ -1,5 +1,5 @@
 // What `npm run bench` prints: each round's ratios as it ends, and the tables of a run (docs/performance.md).
-import { BASELINE, CEILING, GOAL, MINIMAL, type Measured } from './load.js'
+import { BASELINE, CEILING, GOAL, MINIMAL, NO_WRITE, type Measured } from './load.js'
 import { goalsTable } from './goals.js'
 import type { Report, ScaleReport, Summary, Versus } from './run.js'
 
@@ -31,7 +31,7 @@ export function table (report: Report): string {
   ]
   for (const row of report.summary) {
     const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario === CEILING)
-    const toMinimal = row.scenario === MINIMAL || row.scenario === CEILING ? ['', ''] : [fixed(row.toMinimal.ratio), each(row.toMinimal)]
+    const toMinimal = row.scenario === MINIMAL || row.scenario === CEILING || row.scenario === NO_WRITE ? ['', ''] : [fixed(row.toMinimal.ratio), each(row.toMinimal)]
     const cpu = row.scenario === CEILING ? [whole(row.cpuUs), '', ''] : [whole(row.cpuUs), fixed(row.cpuToCeiling.ratio), each(row.cpuToCeiling)]
     lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${fixed(row.ratio)} | ${eachRound(row)} | ${toMinimal.join(' | ')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p50 / ceiling.p50).toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${cpu.join(' | ')} | ${row.non2xx} |`)
   }

@@ -16,7 +16,7 @@ import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
 import { memoryKb, start, startPatience, UNTRACKED, type Started } from './processes.js'
-import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, patch, type Measured, type Scenario } from './load.js'
+import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, NO_WRITE, patch, type Measured, type Scenario } from './load.js'
 import { allowedCpus, pinned, serverPrefix, type Pinning } from './pinning.js'
 import { cpuPerRequest, settle } from './cpu.js'
 import { roundRatios, scaleTable, table } from './report.js'
@@ -31,7 +31,7 @@ const CLI = join(root, 'dist', 'src', 'cli.js')
 // One of lab's tools (scripts/lab.mjs), as everything the bench runs but the server.
 const PRISM = join(root, 'lab', 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
-export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL } from './load.js'
+export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE } from './load.js'
 
 /** One scenario's req/s (or CPU per request) against a reference's: each round's ratio (in round order) and their median. */
 export interface Versus { ratio: number | undefined, ratios: number[] }
@@ -137,15 +137,16 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
       baselineDb = join(dir, 'baseline.db')
       await seedTimed(baselineDb, fixture, baselineCli)
     }
-    const [server, memory, bare, minimal, baseline, prism] = await startAll([
+    const [server, memory, bare, minimal, noWrite, baseline, prism] = await startAll([
       start(serverCommand, { ...env, WORKERS: String(options.workers ?? 1) }, '/ready'),
       start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: ':memory:', SEED_FILE: fixture }, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey }, '/ready'),
+      start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey, NO_WRITE: '1' }, '/ready'),
       baselineCli === undefined ? undefined : start([...prefix, process.execPath, baselineCli, 'serve'], { ...env, DATABASE_PATH: baselineDb! }, '/ready'),
       quick || !existsSync(PRISM) ? undefined : start([...prefix, process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
     ] as const)
-    const servers = [server, memory, bare, minimal, baseline, prism].filter((started): started is Started => started !== undefined)
+    const servers = [server, memory, bare, minimal, noWrite, baseline, prism].filter((started): started is Started => started !== undefined)
     const stopAll = async (): Promise<void> => { await Promise.all(servers.map(async started => await started.stop())) }
     try {
       const pinningReport: PinningReport = pinning === undefined
@@ -154,6 +155,7 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
       const scenarios: Scenario[] = [
         { name: CEILING, target: () => bare, request: patch(projects, p => p.hs256) },
         { name: MINIMAL, target: () => minimal, request: patch(projects, () => staticKey, { roles: true }) },
+        { name: NO_WRITE, target: () => noWrite, request: patch(projects, () => staticKey, { roles: true }) },
         { name: 'PATCH, API key', target: () => server, request: patch(projects, p => p.adminSecret) },
         { name: GOAL, target: () => server, request: patch(projects, p => p.adminSecret, { roles: true }) },
         { name: MEMORY, target: () => memory, request: patch(projects, p => p.adminSecret, { roles: true }) },

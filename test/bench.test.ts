@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import t from 'tap'
-import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, runBench, runScale, scaleTable, table } from '../bench/run.js'
+import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, runBench, runScale, scaleTable, table } from '../bench/run.js'
 import { goals } from '../bench/goals.js'
 import { allowedCpus, planPinning } from '../bench/pinning.js'
 import { sumByStage } from '../bench/profile.js'
@@ -23,7 +23,7 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   const before = allowedCpus()
   // The baseline is this very build: the harness of old beside new, cheaply (a checkout of an older commit in use).
   const report = await runBench({ quick: true, baseline: packageRoot, log: line => lines.push(line) })
-  t.strictSame(report.summary.map(row => row.scenario), [CEILING, MINIMAL, 'PATCH, API key', GOAL, MEMORY, 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT', BASELINE])
+  t.strictSame(report.summary.map(row => row.scenario), [CEILING, MINIMAL, NO_WRITE, 'PATCH, API key', GOAL, MEMORY, 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT', BASELINE])
   for (const row of report.summary) {
     t.ok(row.requests > 0, `${row.scenario}: requests were made`)
     t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
@@ -42,7 +42,7 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   t.equal(goal.toBaseline?.ratios.length, 1, 'new / old for the round')
   t.equal(goal.cpuToBaseline?.ratios.length, 1, 'CPU per PATCH new / old for the round')
   t.strictSame(cells(table(report), '| 10 |'), ['10', goal.toBaseline!.ratio!.toFixed(2), goal.toBaseline!.ratios.map(r => r.toFixed(2)).join(' '), goal.cpuToBaseline!.ratio!.toFixed(2), goal.cpuToBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table, by req/s and by CPU per PATCH')
-  t.equal(lines.length, 12, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
+  t.equal(lines.length, 13, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
   t.match(lines.find(line => line.includes(`${GOAL} `) && line.includes(' req/s ')), / CPU \d+ us\/req {2}non-2xx 0$/, 'each load\'s CPU per request as it ends')
   t.match(lines.find(line => line.includes('ratios to the ceiling')), new RegExp(`^round 1  10 conns  ratios to the ceiling: .*; ${GOAL} / ${MINIMAL} \\d\\.\\d\\d; new / old \\d\\.\\d\\d, CPU per PATCH new / old \\d\\.\\d\\d$`))
   if (typeof plan === 'string') {
