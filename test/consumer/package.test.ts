@@ -75,8 +75,8 @@ t.test('the packed tarball installs into a fresh project, which imports, runs an
   const packed = await pack(dir)
   timings.push(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s`)
   const files = packed.files
-  t.same(files.filter(f => !/^(package\.json|README\.md|LICENSE|dist\/src\/.+\.(js|d\.ts|js\.map)|migrations\/\d{3}_\w+\.sql|openapi\/[\w.-]+\.yaml)$/.test(f)), [], 'only the package, its build, migrations and contract')
-  for (const file of ['package.json', 'LICENSE', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/mock-server.d.ts', 'dist/src/cli.js', 'migrations/001_initial.sql', 'openapi/basic-admin.yaml', 'openapi/basic-admin.served.yaml']) {
+  t.same(files.filter(f => !/^(package\.json|README\.md|LICENSE|dist\/src\/.+\.(js|d\.ts|js\.map)|migrations\/\d{3}_\w+\.sql|openapi\/[\w.-]+\.(yaml|json))$/.test(f)), [], 'only the package, its build, migrations and contract')
+  for (const file of ['package.json', 'LICENSE', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/mock-server.d.ts', 'dist/src/cli.js', 'migrations/001_initial.sql', 'openapi/basic-admin.yaml', 'openapi/basic-admin.served.yaml', 'openapi/basic-admin.served.json']) {
     t.ok(files.includes(file), `ships ${file}`)
   }
   t.notOk(files.some(f => f.startsWith('test/') || f.startsWith('src/') || /\.db(-wal|-shm)?$/.test(f)), 'no tests, sources or databases')

@@ -2,7 +2,7 @@ import t from 'tap'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { applyOverlay, contractPath, generateAll, generateSchemas, outputDir, overlayPath, root, servedContractPath } from '../../scripts/generate-schemas.js'
+import { applyOverlay, contractPath, generateAll, generateSchemas, outputDir, overlayPath, root, servedContractJsonPath, servedContractPath } from '../../scripts/generate-schemas.js'
 import { DEMO_FIXTURE, DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 import { OPERATION_IDS } from '../../src/plugins/coverage.js'
 import { build } from '../helper.js'
@@ -24,6 +24,10 @@ t.test('the committed served contract and schemas are exactly what `npm run gene
   for (const [path, content] of fresh) {
     t.equal(readFileSync(path, 'utf8'), content, `${path.slice(root.length + 1)} is up to date (run npm run generate)`)
   }
+})
+
+t.test('the JSON twin the server reads at start is the served YAML document, value for value', async t => {
+  t.strictSame(JSON.parse(readFileSync(servedContractJsonPath, 'utf8')), served)
 })
 
 t.test('the generator refuses contract keywords it would drop, and request bodies the contract leaves open', async t => {
