@@ -12,6 +12,8 @@ export const NO_WRITE = 'minimal PATCH, no write'
 export const GOAL = 'PATCH, API key, roles in half'
 export const MEMORY = 'PATCH, API key, roles in half, :memory:'
 export const BASELINE = 'baseline: PATCH, API key, roles in half'
+/** This build as the baseline runs: a server of its own, seeded by its own CLI from the same fixture, serving this scenario alone. */
+export const PAIRED = 'this build beside the baseline: PATCH, API key, roles in half'
 
 /** cpuUs: microseconds of the server process's CPU (all its threads) per request, where /proc shows it (bench/cpu.ts). */
 export interface Measured { scenario: string, connections: number, rps: number, p50: number, p99: number, non2xx: number, requests: number, cpuUs?: number | undefined }

@@ -1,5 +1,5 @@
 // What `npm run bench` prints: each round's ratios as it ends, and the tables of a run (docs/performance.md).
-import { BASELINE, CEILING, GOAL, MINIMAL, NO_WRITE, type Measured } from './load.js'
+import { BASELINE, CEILING, GOAL, MINIMAL, NO_WRITE, PAIRED, type Measured } from './load.js'
 import { goalsTable } from './goals.js'
 import type { Report, ScaleReport, Summary, Versus } from './run.js'
 
@@ -16,9 +16,9 @@ export function roundRatios (round: number, connections: number, group: Measured
     return a === undefined || b === undefined ? '-' : (a / b).toFixed(2)
   }
   const parts = group.filter(m => m.scenario !== CEILING).sort((a, b) => a.scenario.localeCompare(b.scenario)).map(m => `${m.scenario} ${of(m.scenario, CEILING)}`)
-  const extra = [`${GOAL} / ${MINIMAL} ${of(GOAL, MINIMAL)}`]
-  if (find(BASELINE) !== undefined) extra.push(`new / old ${of(GOAL, BASELINE)}, CPU per PATCH new / old ${of(GOAL, BASELINE, m => m.cpuUs)}`)
-  return `round ${round + 1} ${String(connections).padStart(3)} conns  ratios to the ceiling: ${parts.join(', ')}; ${extra.join('; ')}`
+  const extra = find(GOAL) === undefined ? [] : [`${GOAL} / ${MINIMAL} ${of(GOAL, MINIMAL)}`]
+  if (find(BASELINE) !== undefined) extra.push(`new / old ${of(PAIRED, BASELINE)}, CPU per PATCH new / old ${of(PAIRED, BASELINE, m => m.cpuUs)}`)
+  return `round ${round + 1} ${String(connections).padStart(3)} conns  ratios to the ceiling: ${parts.join(', ')}${extra.map(part => `; ${part}`).join('')}`
 }
 
 /** The ratio of each round, so that a reader sees how far the rounds of one run spread (the ceiling's own: none). */
@@ -31,13 +31,13 @@ export function table (report: Report): string {
   ]
   for (const row of report.summary) {
     const ceiling = report.summary.find(m => m.connections === row.connections && m.scenario === CEILING)
-    const toMinimal = row.scenario === MINIMAL || row.scenario === CEILING || row.scenario === NO_WRITE ? ['', ''] : [fixed(row.toMinimal.ratio), each(row.toMinimal)]
+    const toMinimal = [MINIMAL, CEILING, NO_WRITE, BASELINE, PAIRED].includes(row.scenario) ? ['', ''] : [fixed(row.toMinimal.ratio), each(row.toMinimal)]
     const cpu = row.scenario === CEILING ? [whole(row.cpuUs), '', ''] : [whole(row.cpuUs), fixed(row.cpuToCeiling.ratio), each(row.cpuToCeiling)]
     lines.push(`| ${row.scenario} | ${row.connections} | ${row.rps.toFixed(0)} | ${fixed(row.ratio)} | ${eachRound(row)} | ${toMinimal.join(' | ')} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${ceiling === undefined ? '' : (row.p50 / ceiling.p50).toFixed(2)} | ${ceiling === undefined ? '' : (row.p99 / ceiling.p99).toFixed(2)} | ${cpu.join(' | ')} | ${row.non2xx} |`)
   }
   const baselined = report.summary.filter(row => row.toBaseline !== undefined)
   if (baselined.length > 0) {
-    lines.push('', `new / old (${GOAL}, this build against ${report.baseline ?? 'the baseline'}): req/s (over 1: new is faster) and CPU per PATCH (under 1: new is cheaper):`, '',
+    lines.push('', `new / old (${GOAL}, each build's own server seeded by its own CLI, this build against ${report.baseline ?? 'the baseline'}): req/s (over 1: new is faster) and CPU per PATCH (under 1: new is cheaper):`, '',
       '| conns | req/s new / old | each round | CPU per PATCH new / old | each round |', '|---:|---:|---:|---:|---:|')
     for (const row of baselined) lines.push(`| ${row.connections} | ${fixed(row.toBaseline!.ratio)} | ${each(row.toBaseline)} | ${fixed(row.cpuToBaseline?.ratio)} | ${each(row.cpuToBaseline)} |`)
   }

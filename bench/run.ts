@@ -16,7 +16,7 @@ import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
 import { memoryKb, start, startPatience, UNTRACKED, type Started } from './processes.js'
-import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, NO_WRITE, patch, type Measured, type Scenario } from './load.js'
+import { BASELINE, CEILING, GOAL, load, MEMORY, median, MINIMAL, NO_WRITE, PAIRED, patch, type Measured, type Scenario } from './load.js'
 import { allowedCpus, pinned, serverPrefix, type Pinning } from './pinning.js'
 import { cpuPerRequest, settle } from './cpu.js'
 import { roundRatios, scaleTable, table } from './report.js'
@@ -31,7 +31,7 @@ const CLI = join(root, 'dist', 'src', 'cli.js')
 // One of lab's tools (scripts/lab.mjs), as everything the bench runs but the server.
 const PRISM = join(root, 'lab', 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js')
 
-export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE } from './load.js'
+export { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, PAIRED } from './load.js'
 
 /** One scenario's req/s (or CPU per request) against a reference's: each round's ratio (in round order) and their median. */
 export interface Versus { ratio: number | undefined, ratios: number[] }
@@ -60,8 +60,14 @@ export interface BenchOptions {
   workers?: number
   /** false: no taskset (--no-pin). */
   pin?: boolean
-  /** A checkout of another commit, built (dist/src/cli.js): its server runs as one more alternating scenario. */
+  /**
+   * A checkout of another commit, built (dist/src/cli.js): its server runs as one more alternating scenario, beside a
+   * server of this build started the same way (its own database seeded by its own CLI, this scenario alone): the
+   * server of the other scenarios takes four times the writes, and its -wal and checkpoints with them.
+   */
   baseline?: string
+  /** With baseline: only the ceiling and the two paired servers (a few minutes instead of a quarter of an hour). */
+  baselineOnly?: boolean
   /** Rounds at 1 and 100 connections (default 5; 10 connections take the first 3); seconds per load (default 5). */
   rounds?: number
   seconds?: number
@@ -133,20 +139,24 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
     const serverCommand = options.workers === undefined ? [...prefix, process.execPath, CLI, 'serve'] : [...prefix, process.execPath, join(root, 'bench', 'cluster-server.mjs')]
     const staticKey = projects[0]!.adminSecret
     let baselineDb: string | undefined
+    let pairedDb: string | undefined
     if (baselineCli !== undefined) {
       baselineDb = join(dir, 'baseline.db')
+      pairedDb = join(dir, 'paired.db')
       await seedTimed(baselineDb, fixture, baselineCli)
+      await seedTimed(pairedDb, fixture)
     }
-    const [server, memory, bare, minimal, noWrite, baseline, prism] = await startAll([
+    const [server, memory, bare, minimal, noWrite, baseline, paired, prism] = await startAll([
       start(serverCommand, { ...env, WORKERS: String(options.workers ?? 1) }, '/ready'),
       start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: ':memory:', SEED_FILE: fixture }, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'bare-server.mjs')], {}, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey }, '/ready'),
       start([...prefix, process.execPath, join(root, 'bench', 'minimal-durable.mjs')], { DATABASE_PATH: minimalDb, API_KEY: staticKey, NO_WRITE: '1' }, '/ready'),
       baselineCli === undefined ? undefined : start([...prefix, process.execPath, baselineCli, 'serve'], { ...env, DATABASE_PATH: baselineDb! }, '/ready'),
+      baselineCli === undefined ? undefined : start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: pairedDb! }, '/ready'),
       quick || !existsSync(PRISM) ? undefined : start([...prefix, process.execPath, PRISM, 'mock', join(root, 'openapi', 'basic-admin.yaml'), '-h', '127.0.0.1', '-p', '{PORT}'], {}, '/auth/.well-known/jwks.json').catch(() => undefined)
     ] as const)
-    const servers = [server, memory, bare, minimal, noWrite, baseline, prism].filter((started): started is Started => started !== undefined)
+    const servers = [server, memory, bare, minimal, noWrite, baseline, paired, prism].filter((started): started is Started => started !== undefined)
     const stopAll = async (): Promise<void> => { await Promise.all(servers.map(async started => await started.stop())) }
     try {
       const pinningReport: PinningReport = pinning === undefined
@@ -163,9 +173,11 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
         { name: 'PATCH, HS256 JWT', target: () => server, request: patch(projects, p => p.hs256) },
         { name: 'PATCH, RS256 JWT', target: () => server, request: patch(projects, p => p.rs256) },
         { name: BASELINE, target: () => baseline, request: patch(projects, p => p.adminSecret, { roles: true }) },
+        { name: PAIRED, target: () => paired, request: patch(projects, p => p.adminSecret, { roles: true }) },
         { name: 'prism mock (peer)', target: () => prism, request: patch(projects, p => p.hs256) }
       ]
-      if (options.soak === true) return await soak(server, scenarios[2]!, log, database, stopAll, pinningReport)
+      if (options.soak === true) return await soak(server, scenarios.find(scenario => scenario.name === 'PATCH, API key')!, log, database, stopAll, pinningReport)
+      if (options.baselineOnly === true) scenarios.splice(0, scenarios.length, ...scenarios.filter(scenario => [CEILING, BASELINE, PAIRED].includes(scenario.name)))
       const rounds: Measured[][] = []
       const roundCount = options.rounds ?? (quick ? 1 : 5)
       const seconds = options.seconds ?? (quick ? 1 : 5)
@@ -256,9 +268,9 @@ function summarise (rounds: Measured[][], ceiling = CEILING): Summary[] {
       cpuUs: median(runs.map(m => m.cpuUs).filter((us): us is number => us !== undefined)),
       ...versus(rounds, scenario, connections, ceiling),
       toMinimal: versus(rounds, scenario, connections, MINIMAL),
-      toBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE) : undefined,
+      toBaseline: hasBaseline && scenario === PAIRED ? versus(rounds, scenario, connections, BASELINE) : undefined,
       cpuToCeiling: versus(rounds, scenario, connections, ceiling, m => m.cpuUs),
-      cpuToBaseline: hasBaseline && scenario === GOAL ? versus(rounds, scenario, connections, BASELINE, m => m.cpuUs) : undefined
+      cpuToBaseline: hasBaseline && scenario === PAIRED ? versus(rounds, scenario, connections, BASELINE, m => m.cpuUs) : undefined
     }
   })
 }
@@ -405,6 +417,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       profile: { type: 'boolean' },
       workers: { type: 'string' },
       baseline: { type: 'string' },
+      'baseline-only': { type: 'boolean' },
       pin: { type: 'boolean', default: true },
       rounds: { type: 'string' },
       seconds: { type: 'string' },
@@ -429,7 +442,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     process.stdout.write('\n' + scaleTable(report) + '\n')
     write(report.date, '-scale', report)
   } else {
-    const report = await runBench({ quick: values.quick, soak: values.soak, pin: values.pin, baseline: values.baseline, rounds: number(values.rounds), seconds: number(values.seconds), workers: number(values.workers) })
+    const report = await runBench({ quick: values.quick, soak: values.soak, pin: values.pin, baseline: values.baseline, baselineOnly: values['baseline-only'], rounds: number(values.rounds), seconds: number(values.seconds), workers: number(values.workers) })
     process.stdout.write('\n' + table(report) + '\n')
     write(report.date, values.quick === true ? '-quick' : values.soak === true ? '-soak' : '', report)
     const failures = report.summary.reduce((sum, row) => sum + row.non2xx, 0)

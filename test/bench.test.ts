@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import t from 'tap'
-import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, runBench, runScale, scaleTable, table } from '../bench/run.js'
+import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, PAIRED, runBench, runScale, scaleTable, table } from '../bench/run.js'
 import { goals } from '../bench/goals.js'
 import { allowedCpus, planPinning } from '../bench/pinning.js'
 import { sumByStage } from '../bench/profile.js'
@@ -23,7 +23,7 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   const before = allowedCpus()
   // The baseline is this very build: the harness of old beside new, cheaply (a checkout of an older commit in use).
   const report = await runBench({ quick: true, baseline: packageRoot, log: line => lines.push(line) })
-  t.strictSame(report.summary.map(row => row.scenario), [CEILING, MINIMAL, NO_WRITE, 'PATCH, API key', GOAL, MEMORY, 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT', BASELINE])
+  t.strictSame(report.summary.map(row => row.scenario), [CEILING, MINIMAL, NO_WRITE, 'PATCH, API key', GOAL, MEMORY, 'PATCH, API key, namespace', 'PATCH, HS256 JWT', 'PATCH, RS256 JWT', BASELINE, PAIRED])
   for (const row of report.summary) {
     t.ok(row.requests > 0, `${row.scenario}: requests were made`)
     t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
@@ -39,10 +39,12 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   const ceiling10 = report.summary.find(row => row.scenario === CEILING && row.connections === 10)!
   t.strictSame(cells(table(report), '| PATCH, API key | 10 |').slice(11, 14), [apiKey10.cpuUs!.toFixed(0), (apiKey10.cpuUs! / ceiling10.cpuUs!).toFixed(2), apiKey10.cpuToCeiling.ratios.map(r => r.toFixed(2)).join(' ')], 'CPU per request, against the ceiling\'s, each round\'s')
   const goal = report.summary.find(row => row.scenario === GOAL)!
-  t.equal(goal.toBaseline?.ratios.length, 1, 'new / old for the round')
-  t.equal(goal.cpuToBaseline?.ratios.length, 1, 'CPU per PATCH new / old for the round')
-  t.strictSame(cells(table(report), '| 10 |'), ['10', goal.toBaseline!.ratio!.toFixed(2), goal.toBaseline!.ratios.map(r => r.toFixed(2)).join(' '), goal.cpuToBaseline!.ratio!.toFixed(2), goal.cpuToBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table, by req/s and by CPU per PATCH')
-  t.equal(lines.length, 13, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
+  const paired = report.summary.find(row => row.scenario === PAIRED)!
+  t.equal(goal.toBaseline, undefined, 'the goal scenario\'s server takes every other scenario\'s writes too: not the one held against the baseline')
+  t.equal(paired.toBaseline?.ratios.length, 1, 'new / old for the round, from this build\'s own paired server')
+  t.equal(paired.cpuToBaseline?.ratios.length, 1, 'CPU per PATCH new / old for the round')
+  t.strictSame(cells(table(report), '| 10 |'), ['10', paired.toBaseline!.ratio!.toFixed(2), paired.toBaseline!.ratios.map(r => r.toFixed(2)).join(' '), paired.cpuToBaseline!.ratio!.toFixed(2), paired.cpuToBaseline!.ratios.map(r => r.toFixed(2)).join(' ')], 'new / old in its own table, by req/s and by CPU per PATCH')
+  t.equal(lines.length, 14, 'the pinning, one progress line per scenario, the round\'s ratios, and the namespace start')
   t.match(lines.find(line => line.includes(`${GOAL} `) && line.includes(' req/s ')), / CPU \d+ us\/req {2}non-2xx 0$/, 'each load\'s CPU per request as it ends')
   t.match(lines.find(line => line.includes('ratios to the ceiling')), new RegExp(`^round 1  10 conns  ratios to the ceiling: .*; ${GOAL} / ${MINIMAL} \\d\\.\\d\\d; new / old \\d\\.\\d\\d, CPU per PATCH new / old \\d\\.\\d\\d$`))
   if (typeof plan === 'string') {
@@ -56,6 +58,13 @@ t.test('npm run bench -- --quick drives every scenario, pinned, beside a baselin
   const tenConnections = goals(report).find(([name]) => name === '10 connections: >= 0.80 of the ceiling')!
   t.strictSame(tenConnections, [tenConnections[0], goal.ratio!.toFixed(2), goal.ratio! >= 0.8], 'a goal judged from the run\'s own ratio')
   t.equal(goals(report).find(([name]) => name.startsWith('100 connections: >= 0.90'))![2], undefined, 'a goal the run did not measure is not judged')
+})
+
+t.test('--baseline-only: the ceiling and the two paired servers alone', async t => {
+  const report = await runBench({ quick: true, baseline: packageRoot, baselineOnly: true, log: () => {} })
+  t.strictSame(report.summary.map(row => row.scenario), [CEILING, BASELINE, PAIRED])
+  for (const row of report.summary) t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
+  t.equal(report.summary[2]!.toBaseline?.ratios.length, 1, 'new / old for the round')
 })
 
 t.test('npm run bench -- --scale --no-pin, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {
