@@ -7,14 +7,12 @@ import { asKeyManager } from './access.js'
 import { isRefusal, keyChanges } from './input.js'
 import { updatedView } from './key-views.js'
 
-/** The key's fields as the body gives them (src/domain/rules.ts KEY_FIELDS); those absent stay as they are. */
-export type UpdateKeyInput = { projectId: string, keyId: string } & KeyFieldInput
-
-export async function updateKey (world: World, credential: Credential, input: UpdateKeyInput): Promise<Outcome<ReturnType<typeof updatedView>>> {
-  const changes = keyChanges(input)
+/** `fields`: the key's fields as the body gives them (src/domain/rules.ts KEY_FIELDS); those absent stay as they are. */
+export async function updateKey (world: World, credential: Credential, projectId: string, keyId: string, fields: KeyFieldInput): Promise<Outcome<ReturnType<typeof updatedView>>> {
+  const changes = keyChanges(fields)
   if (isRefusal(changes)) return refused(changes)
-  return await asKeyManager(world, credential, [input.projectId, input.keyId], () => {
-    const key = world.keys.update(input.projectId, input.keyId, changes, world.clock.now())
+  return await asKeyManager(world, credential, [projectId, keyId], () => {
+    const key = world.keys.update(projectId, keyId, changes, world.clock.now())
     return key === undefined ? refused(notVisible('no such key in the project')) : done(updatedView(key))
   })
 }

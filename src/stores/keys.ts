@@ -41,19 +41,19 @@ export function createKeyStore (db: Db) {
   const insert = db.prepare<Record<string, unknown>>(
     `INSERT INTO api_keys (id, project_id, ${FIELDS}, key_hash, is_private, created_at, updated_at)
      VALUES (@id, @project, ${KEY_FIELD_NAMES.map(field => `@${field}`).join(', ')}, @hash, @is_private, @now, @now)`)
-  // One UPDATE per set of fields given, made on first use: a field absent stays, a field given (NULL too) is written.
-  const updates = new Map<string, Statement<Record<string, unknown>, UpdatedKey>>()
-  const updateOf = (fields: string[]): Statement<Record<string, unknown>, UpdatedKey> => {
-    const name = fields.join(',')
-    let statement = updates.get(name)
+  // One UPDATE per set of fields given (a bit each), made on first use: a field absent stays, a field given is written.
+  const updates: Array<Statement<Record<string, unknown>, UpdatedKey> | undefined> = []
+  const updateOf = (given: number): Statement<Record<string, unknown>, UpdatedKey> => {
+    let statement = updates[given]
     if (statement === undefined) {
+      const fields = KEY_FIELD_NAMES.filter((_field, bit) => (given & (1 << bit)) !== 0)
       // updated_at moves forward strictly, even twice in one millisecond or from two processes.
       // RETURNING is read with .all(): in autocommit, .get() leaves the statement open and WAL checkpoints never finish.
       statement = db.prepare<Record<string, unknown>, UpdatedKey>(
         `UPDATE api_keys SET ${fields.map(field => `${field} = @${field}, `).join('')}updated_at = max(@now, updated_at + 1)
          WHERE id = @id AND project_id = @project
          RETURNING id, ${FIELDS}, updated_at`)
-      updates.set(name, statement)
+      updates[given] = statement
     }
     return statement
   }
@@ -81,13 +81,14 @@ export function createKeyStore (db: Db) {
     /** Writes the fields given (absent ones stay); undefined when the key is not in that project. */
     update (projectId: string, keyId: string, changes: Partial<KeyFields>, now: number): UpdatedKey | undefined {
       const values: Record<string, unknown> = { project: projectId, id: keyId, now }
-      const fields: string[] = []
-      for (const field of KEY_FIELD_NAMES) {
+      let given = 0
+      for (let bit = 0; bit < KEY_FIELD_NAMES.length; bit++) {
+        const field = KEY_FIELD_NAMES[bit]!
         if (changes[field] === undefined) continue
-        fields.push(field)
+        given |= 1 << bit
         values[field] = changes[field]
       }
-      return updateOf(fields).all(values)[0]
+      return updateOf(given).all(values)[0]
     },
     rehash: (projectId: string, keyId: string, hash: Buffer, now: number): ListedKey | undefined =>
       rehash.all({ project: projectId, id: keyId, hash, now })[0],

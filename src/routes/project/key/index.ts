@@ -50,7 +50,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
     ...contract.UpdateApiKeyRoute,
     schema: { params: contract.UpdateApiKeyParamsSchema, body: contract.UpdateApiKeyBodySchema, response: withFault(contract.UpdateApiKeyResponseSchemas) },
     // The body passes through: the operation knows the key's fields (src/domain/rules.ts KEY_FIELDS).
-    handler: async (request) => ({ key: valueOf(await updateKey(request.world, request.credential!, { ...request.body, projectId: request.params.id, keyId: request.params.key_id })) })
+    handler: async (request) => ({ key: valueOf(await updateKey(request.world, request.credential!, request.params.id, request.params.key_id, request.body)) })
   })
 
   app.route({
