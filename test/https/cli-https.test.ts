@@ -11,7 +11,7 @@ import { CLI } from '../process/harness.js'
 import { promisify } from 'node:util'
 import { DEMO_KEY_SECRET } from '../../src/domain/demo.js'
 import { spawnCli, withTimeout, type Server, type Tap } from '../process/harness.js'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { once } from 'node:events'
 import { HANDSHAKE_TIMEOUT_MS } from '../../src/settings/tls.js'
 import { patience } from '../patience.js'
@@ -133,4 +133,13 @@ t.test('docs/https.md\'s recipe runs as written: curl --cacert with the banner\'
   const ran = await runToEnd('bash', ['-eo', 'pipefail', '-c', readRecipe(packageRoot, 'https-curl')], { cwd: project, env: { HOME: project, PORT: '0', npm_config_update_notifier: 'false' }, timeoutMs: patience(10_000), what: 'the https-curl recipe' })
   t.equal(ran.code, 0, ran.stderr)
   t.equal(ran.stdout, '{"status":"ok"}\n', 'what the recipe shows')
+  // A server that cannot start (its port taken) ends the recipe's wait, and the recipe fails with the server's line.
+  const holder = createServer()
+  await new Promise<void>(resolve => holder.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { holder.close() })
+  const port = String((holder.address() as { port: number }).port)
+  const failed = await runToEnd('bash', ['-eo', 'pipefail', '-c', readRecipe(packageRoot, 'https-curl')], { cwd: project, env: { HOME: project, PORT: port, HOST: '127.0.0.1', npm_config_update_notifier: 'false' }, timeoutMs: patience(10_000), what: 'the https-curl recipe, its port taken', t })
+  t.not(failed.code, 0, 'the recipe fails instead of waiting for good')
+  t.match(failed.stderr, new RegExp(`^basic-admin-mock: .*${port}`, 'm'), 'with the server\'s own one-line error')
+  t.equal(failed.stdout.trim(), '', 'no answer shown (curl, given no URL, prints only its -w newline)')
 })
