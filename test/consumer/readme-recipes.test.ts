@@ -5,7 +5,6 @@ import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
@@ -13,6 +12,7 @@ import { consumerEnv, installTools, lockedVersion, preseed, ROOT, run } from './
 import { CLI, spawnCli, withTimeout } from '../process/harness.js'
 import { patience } from '../patience.js'
 import { compareOutput, recipe, recipesOf, shownOutput, type Recipe } from '../recipes.js'
+import { freePort } from '../free-port.js'
 
 // About 40 s alone on 2 cores, mostly npm and file copies; a machine busy with other work can make it several
 // times that, more than tap's 120 s per file. The two top-level tests (README, docs/api.md) run side by side.
@@ -47,13 +47,6 @@ function bash (t: Tap, code: string, cwd: string, env: Record<string, string>, t
 }
 
 /** A port nothing listens on now (3003 may be held by another test or program on this machine). */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 /** Waits until nothing answers on the port any more (a server stopped by its process group's end). */
 async function stopped (url: string): Promise<void> {

@@ -2,20 +2,13 @@
 // real service's): the request that comes back is refused with 508, so one request is two arrivals, not an endless
 // chain of forwards, each holding a connection until its timeout.
 import t from 'tap'
-import { createServer } from 'node:net'
+import { createServer as createHttp } from 'node:http'
 import { startMockServer } from '../../src/mock-server.js'
 import { patience } from '../patience.js'
 import { exchange, requestBytes } from '../wire.js'
+import { freePort } from '../free-port.js'
 
 const ADMIN = 'proxy-admin-token-0123456789'
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
 
 t.test('a target that is the proxy under another address: the looped request is refused with 508, forwarded once', async t => {
   const port = await freePort()
@@ -32,7 +25,6 @@ t.test('a target that is the proxy under another address: the looped request is 
 
 t.test('Via names the proxy on every forward, after the hops the request already passed', async t => {
   const seen: Array<string | undefined> = []
-  const { createServer: createHttp } = await import('node:http')
   const target = createHttp((req, res) => { seen.push(req.headers.via); res.writeHead(req.url === '/openapi.json' ? 404 : 204).end() })
   await new Promise<void>(resolve => target.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>(resolve => { target.closeAllConnections(); target.close(() => resolve()) }))

@@ -3,13 +3,13 @@
 // stand-in, 0 against the faithful one, and the proxy is gone afterwards either way.
 import t, { type Test } from 'tap'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { packageRoot } from '../../src/paths.js'
 import { readRecipe } from '../../scripts/recipes.mjs'
 import { patience } from '../patience.js'
 import { runToEnd } from '../process/run-to-end.js'
 import { drifting, PROJECT, standIn, TOKEN } from '../drift/stand-ins.js'
+import { freePort } from '../free-port.js'
 
 const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`)
@@ -17,14 +17,6 @@ if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build firs
 const SUITE = `const res = await fetch(process.env.BASIC_URL + '/project/${PROJECT}/key/key_other', { method: 'PATCH', headers: { authorization: 'Bearer ${TOKEN}', 'content-type': 'application/json' }, body: '{"label":""}' })
 console.log('suite:', res.status)
 `
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
-}
 
 async function runRecipe (t: Test, target: string) {
   const project = t.testdir({ 'package.json': JSON.stringify({ name: 'consumer', private: true, scripts: { test: 'node suite.mjs' } }), 'suite.mjs': SUITE })
