@@ -123,9 +123,10 @@ t.test('--profile sums self time by stage: a native call counts for its caller, 
 t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet servers, at most its limit', async t => {
   // One child spins, one sleeps; their CPU is read from /proc while both run.
   const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
-  const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)'], { stdio: 'ignore' })
+  // The sleeping child says when its start-up is over (a CI run failed measuring one still loading: 'spawn' is not 'started').
+  const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000); setImmediate(() => process.stdout.write("sleeping"))'], { stdio: ['ignore', 'pipe', 'ignore'] })
   t.teardown(() => { busy.kill('SIGKILL'); idle.kill('SIGKILL') })
-  await Promise.all([once(busy, 'spawn'), once(idle, 'spawn')])
+  await Promise.all([once(busy, 'spawn'), once(idle.stdout!, 'data')])
   const first = cpuNs(busy.pid!)!
   t.ok(first >= 0, 'read from /proc')
   t.ok(await settle([busy.pid!], 300) >= 300, 'a spinning process is never quiet: settle waits its whole limit')
@@ -134,6 +135,7 @@ t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet serve
   t.ok(await settle([idle.pid!], 60_000) < 60_000, 'a sleeping process is quiet: settle returns before its limit')
   const before = cpuNs(idle.pid!)!
   await new Promise(resolve => setTimeout(resolve, 200))
-  t.ok(cpuNs(idle.pid!)! - before < 20e6, 'a sleeping process spends (almost) nothing')
+  const spent = cpuNs(idle.pid!)! - before
+  t.ok(spent < 20e6, `a sleeping process spends (almost) nothing: ${(spent / 1e6).toFixed(1)} ms of CPU in 200 ms`)
   t.equal(cpuNs(2 ** 22 + 1), undefined, 'no such process: undefined')
 })
