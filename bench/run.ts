@@ -5,13 +5,14 @@
 // runs another checkout's build beside this one; --scale compares 10,000 keys with 1,000,000 keys in 10,000 projects;
 // --profile sums a --cpu-prof of the server by stage. docs/performance.md.
 import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { packageRoot } from '../src/paths.js'
+import { FIXTURE_FILE_LIMIT } from '../src/domain/fixture.js'
 import { createJwtService } from '../src/domain/jwt.js'
 import { namespacePath } from '../src/namespaces.js'
 import { BENCH_SECRET, createBenchDatabase, type BenchProject } from './setup.js'
@@ -132,8 +133,9 @@ async function bench (options: BenchOptions, log: (line: string) => void, pinnin
     // The same data in a namespace's own file, where the server opens it on first use (src/namespaces.ts).
     createBenchDatabase(namespacePath(database, BENCH_NAMESPACE), projectCount, keyCount)
     // The same keys as a fixture: loaded into :memory: at start, and seeded by the baseline's own CLI into its file.
-    const fixture = join(dir, 'fixture.json')
-    await writeFixture(fixture, projectCount, keyCount)
+    // One part: SEED_FILE names one file (10,000 keys are about 1 MB).
+    const [fixture, ...more] = (await writeFixture(join(dir, 'fixture'), projectCount, keyCount)).parts
+    if (fixture === undefined || more.length > 0) throw new Error(`the fixture of ${projectCount * keyCount} keys is not one file under ${FIXTURE_FILE_LIMIT} bytes`)
     // The server as deployed: production build, default log level, WAL file; optionally one process per worker.
     const env = { DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
     const serverCommand = options.workers === undefined ? [...prefix, process.execPath, CLI, 'serve'] : [...prefix, process.execPath, join(root, 'bench', 'cluster-server.mjs')]
@@ -294,7 +296,7 @@ export interface ScaleReport {
   date: string
   keys: { small: number, large: number }
   /** `basic-admin-mock seed` of the large fixture: wall time, the file's size, the CLI's peak RSS, the database's size. */
-  seed: { seconds: number, fixtureMb: number, peakRssMb: number, databaseMb: number }
+  seed: { seconds: number, parts: number, fixtureMb: number, peakRssMb: number, databaseMb: number }
   summary: Summary[]
   /** How much of the small database's share of the ceiling the large one loses. */
   loss: number
@@ -304,29 +306,41 @@ export interface ScaleReport {
 }
 
 /** A fixture of `projects` projects with one owner and `keys` keys each, written as a stream (the large one is ~110 MB). */
-async function writeFixture (path: string, projects: number, keys: number): Promise<BenchProject[]> {
-  const out = createWriteStream(path)
-  let failed: Error | undefined
-  out.once('error', error => { failed = error })
-  // Waits for 'drain' only; an error (a full disk) is thrown at the next write, so no listener piles up per wait.
-  const write = async (text: string): Promise<void> => {
-    if (failed !== undefined) throw failed
-    if (!out.write(text)) await once(out, 'drain')
-  }
+/**
+ * The fixture as files of at most `partBytes` each (whole projects, each with its owner), written as `base-N.json`:
+ * `seed` reads a fixture of at most FIXTURE_FILE_LIMIT and adds what is missing, so a large data set loads in parts.
+ */
+async function writeFixture (base: string, projects: number, keys: number, partBytes = FIXTURE_FILE_LIMIT): Promise<{ projects: BenchProject[], parts: string[] }> {
   const jwt = createJwtService({ secret: BENCH_SECRET })
   const made: BenchProject[] = []
-  await write('{"users":[')
-  for (let p = 0; p < projects; p++) await write(`${p === 0 ? '' : ','}{"id":"user_${p}","email":"user_${p}@example.com"}`)
-  await write('],"projects":[')
+  const parts: string[] = []
+  let users: string[] = []
+  let items: string[] = []
+  let bytes = 0
+  const envelope = '{"users":[],"projects":[]}\n'.length
+  const flush = async (): Promise<void> => {
+    const path = `${base}-${parts.length}.json`
+    await writeFile(path, `{"users":[${users.join(',')}],"projects":[${items.join(',')}]}\n`)
+    parts.push(path)
+    users = []
+    items = []
+    bytes = 0
+  }
   for (let p = 0; p < projects; p++) {
+    const user = `{"id":"user_${p}","email":"user_${p}@example.com"}`
     const keyIds = Array.from({ length: keys }, (_, k) => `key_${p}_${k}`)
-    const items = keyIds.map((id, k) => `{"id":"${id}","label":"Key ${k}","roles":"${k === 0 ? 'admin' : 'read'}","value":"basic_key_bench_${p}_${k}_${'0'.repeat(24)}"}`)
-    await write(`${p === 0 ? '' : ','}{"id":"proj_${p}","name":"proj_${p}","members":[{"user":"user_${p}","role":"owner"}],"keys":[${items.join(',')}]}`)
+    const keyItems = keyIds.map((id, k) => `{"id":"${id}","label":"Key ${k}","roles":"${k === 0 ? 'admin' : 'read'}","value":"basic_key_bench_${p}_${k}_${'0'.repeat(24)}"}`)
+    const project = `{"id":"proj_${p}","name":"proj_${p}","members":[{"user":"user_${p}","role":"owner"}],"keys":[${keyItems.join(',')}]}`
+    const size = user.length + project.length + 2
+    if (envelope + size > partBytes) throw new Error(`one project of ${keys} keys is ${envelope + size} bytes, over a part's ${partBytes}`)
+    if (envelope + bytes + size > partBytes) await flush()
+    users.push(user)
+    items.push(project)
+    bytes += size
     made.push({ id: `proj_${p}`, adminSecret: `basic_key_bench_${p}_0_${'0'.repeat(24)}`, keyIds, hs256: jwt.sign(`user_${p}`, { expiresIn: 86400 }), rs256: '' })
   }
-  await write(']}\n')
-  await new Promise<void>((resolve, reject) => out.end(() => resolve()).once('error', reject))
-  return made
+  if (items.length > 0) await flush()
+  return { projects: made, parts }
 }
 
 /** `basic-admin-mock seed FILE` into a fresh database, timed, with the CLI's peak RSS sampled from /proc. */
@@ -348,26 +362,33 @@ async function seedTimed (database: string, fixture: string, cli = CLI): Promise
  * npm run bench -- --scale: PATCH by HS256 JWT over random keys, 100 connections, against 10,000 keys in 100 projects
  * and 1,000,000 keys in 10,000 projects, both loaded with `seed` from a fixture, in alternating rounds with the ceiling.
  */
-export async function runScale (options: { log?: (line: string) => void, large?: { projects: number, keys: number }, quick?: boolean, pin?: boolean, rounds?: number } = {}): Promise<ScaleReport> {
+export async function runScale (options: { log?: (line: string) => void, large?: { projects: number, keys: number }, partBytes?: number, quick?: boolean, pin?: boolean, rounds?: number } = {}): Promise<ScaleReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'))
   return await pinned(options.pin, log, async pinning => await scale(options, log, serverPrefix(pinning)))
 }
 
-async function scale (options: { large?: { projects: number, keys: number }, quick?: boolean, rounds?: number }, log: (line: string) => void, prefix: string[]): Promise<ScaleReport> {
+async function scale (options: { large?: { projects: number, keys: number }, partBytes?: number, quick?: boolean, rounds?: number }, log: (line: string) => void, prefix: string[]): Promise<ScaleReport> {
   const quick = options.quick === true
   const large = options.large ?? { projects: 10_000, keys: 100 }
   const dir = mkdtempSync(join(tmpdir(), 'basic-admin-scale-'))
   try {
-    const smallFixture = join(dir, 'small.json')
-    const largeFixture = join(dir, 'large.json')
-    const smallProjects = quick ? await writeFixture(smallFixture, 10, 10) : await writeFixture(smallFixture, 100, 100)
-    const largeProjects = await writeFixture(largeFixture, large.projects, large.keys)
+    const smallFixture = await writeFixture(join(dir, 'small'), quick ? 10 : 100, quick ? 10 : 100)
+    const largeFixture = await writeFixture(join(dir, 'large'), large.projects, large.keys, options.partBytes)
+    const smallProjects = smallFixture.projects
+    const largeProjects = largeFixture.projects
     const smallDb = join(dir, 'small.db')
     const largeDb = join(dir, 'large.db')
-    await seedTimed(smallDb, smallFixture)
-    const seeded = await seedTimed(largeDb, largeFixture)
-    const seed = { ...seeded, fixtureMb: statSync(largeFixture).size / 1024 / 1024, databaseMb: statSync(largeDb).size / 1024 / 1024 }
-    log(`seed of ${large.projects * large.keys} keys: ${seed.seconds.toFixed(1)} s, fixture ${seed.fixtureMb.toFixed(0)} MB, peak RSS ${seed.peakRssMb.toFixed(0)} MB, database ${seed.databaseMb.toFixed(0)} MB`)
+    for (const part of smallFixture.parts) await seedTimed(smallDb, part)
+    // One `seed` per part, in turn: the times add up, the peak RSS is the largest part's.
+    const seeded = { seconds: 0, peakRssMb: 0 }
+    for (const part of largeFixture.parts) {
+      const one = await seedTimed(largeDb, part)
+      seeded.seconds += one.seconds
+      seeded.peakRssMb = Math.max(seeded.peakRssMb, one.peakRssMb)
+    }
+    const fixtureMb = largeFixture.parts.reduce((sum, part) => sum + statSync(part).size, 0) / 1024 / 1024
+    const seed = { ...seeded, parts: largeFixture.parts.length, fixtureMb, databaseMb: statSync(largeDb).size / 1024 / 1024 }
+    log(`seed of ${large.projects * large.keys} keys: ${seed.seconds.toFixed(1)} s, fixture ${seed.fixtureMb.toFixed(0)} MB in ${seed.parts} parts, peak RSS ${seed.peakRssMb.toFixed(0)} MB, database ${seed.databaseMb.toFixed(0)} MB`)
     const env = { JWT_SECRET: BENCH_SECRET, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
     const small = await start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: smallDb }, '/ready')
     const big = await start([...prefix, process.execPath, CLI, 'serve'], { ...env, DATABASE_PATH: largeDb }, '/ready', startPatience(120_000))

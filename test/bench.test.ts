@@ -1,7 +1,9 @@
 // The benchmark harness must not rot: its quick mode runs once here. It asserts only that it ran and
 // every answer was 2xx, never a speed (the machine is shared; speed is what `npm run bench` reports).
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import t from 'tap'
 import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, PAIRED, runBench, runScale, scaleTable, table } from '../bench/run.js'
 import { goals } from '../bench/goals.js'
@@ -9,6 +11,8 @@ import { allowedCpus, planPinning } from '../bench/pinning.js'
 import { sumByStage } from '../bench/profile.js'
 import { cpuNs, settle } from '../bench/cpu.js'
 import { packageRoot } from '../src/paths.js'
+
+const run = promisify(execFile)
 
 /** The cells of the table row that starts so, trimmed. */
 function cells (table: string, start: string): string[] {
@@ -70,13 +74,17 @@ t.test('--baseline-only: the ceiling and the two paired servers alone', async t 
 t.test('npm run bench -- --scale --no-pin, in miniature: a fixture seeded by the CLI, both sizes driven, every answer 2xx', async t => {
   const lines: string[] = []
   const before = allowedCpus()
-  const report = await runScale({ quick: true, pin: false, large: { projects: 20, keys: 10 }, log: line => lines.push(line) })
+  // Parts of 4 KiB: the large fixture loads as `seed` takes it, in files under a bound (16 MiB outside the test; the
+  // full --scale stopped at its seed when it wrote one 108 MB file); every key answering 2xx shows every part loaded.
+  const report = await runScale({ quick: true, pin: false, large: { projects: 20, keys: 10 }, partBytes: 4096, log: line => lines.push(line) })
   t.equal(lines[0], 'pinning: off (--no-pin)')
   t.equal(allowedCpus(), before, 'this process left where it was')
   t.match(lines.at(-1), /^round 1 ratios to the ceiling: PATCH, HS256 JWT, 100 keys \d\.\d\d, PATCH, HS256 JWT, 200 keys \d\.\d\d$/)
   t.strictSame(report.summary.map(row => row.scenario), ['bare fastify (ceiling)', 'PATCH, HS256 JWT, 100 keys', 'PATCH, HS256 JWT, 200 keys'])
   for (const row of report.summary) t.equal(row.non2xx, 0, `${row.scenario}: every answer 2xx`)
   t.ok(report.seed.seconds > 0 && report.seed.databaseMb > 0 && report.seed.peakRssMb > 0, 'the seed measured')
+  t.ok(report.seed.parts >= 4, `the large fixture written in parts of at most 4 KiB (${report.seed.parts})`)
+  t.match(lines.find(line => line.startsWith('seed of 200 keys')), new RegExp(`fixture 0 MB in ${report.seed.parts} parts`))
   t.ok(Number.isFinite(report.loss), 'the loss computed')
   const large = report.summary[2]!
   t.strictSame(cells(scaleTable(report), '| PATCH, HS256 JWT, 200 keys |').slice(2, 4), [large.ratio!.toFixed(2), large.ratios.map(r => r.toFixed(2)).join(' ')], 'the median ratio, then each round\'s')
@@ -118,6 +126,14 @@ t.test('--profile sums self time by stage: a native call counts for its caller, 
   t.strictSame(all.top[0], { fn: 'update', file: 'stores/keys.js', stage: 'the UPDATE and last_used', ms: 0.3 })
   const windowed = sumByStage(profile, 3, { from: 250, to: 650 })
   t.strictSame([ms(windowed, 'the UPDATE and last_used'), ms(windowed, 'log line'), ms(windowed, 'node (http, net, streams, timers)'), windowed.windowed], [0.1, 0, 0.1, true], 'only the samples of the window')
+})
+
+t.test('bench/in-process.mjs: one build\'s CPU per PATCH in process, every answer 200, and a clear failure otherwise', async t => {
+  const script = join(packageRoot, 'bench', 'in-process.mjs')
+  const { stdout } = await run(process.execPath, [script, packageRoot, '10', '100'])
+  const line = JSON.parse(stdout) as { us: number, wall: number }
+  t.ok(line.us > 0 && line.wall > 0, `CPU and wall per PATCH measured (${stdout.trim()})`)
+  await t.rejects(run(process.execPath, [script, join(packageRoot, 'no-such-build')]), /Cannot find module/, 'a folder with no build is an error, not a number')
 })
 
 t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet servers, at most its limit', async t => {
