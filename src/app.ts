@@ -49,6 +49,8 @@ export interface AppOptions {
   logger?: boolean
   /** The logger of fastifyOptions, writing its lines here instead of stdout. */
   logStream?: LogStream
+  /** Check every route schema against the meta-schema as it compiles (on unless the CLI's serve says otherwise: src/http/options.ts). */
+  checkSchemas?: boolean
   /** Keep the journal and coverage counts even without ADMIN_TOKEN (startMockServer reads them in-process). */
   record?: boolean
   /** Listen with TLS, this key pair (src/settings/tls.ts). */
@@ -62,7 +64,7 @@ export interface AppOptions {
 /** Builds the whole app, ready to inject or listen; it never listens itself. */
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
-  const fastifyConfig = fastifyOptions(config, options.logStream)
+  const fastifyConfig = fastifyOptions(config, options.logStream, options.checkSchemas)
   const app = (Fastify({ ...fastifyConfig, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.https === undefined ? {} : { https: { key: options.https.key, cert: options.https.cert, handshakeTimeout: HANDSHAKE_TIMEOUT_MS } }) }) as unknown as FastifyInstance)
     .withTypeProvider<TypeBoxTypeProvider>()
   // Each namespace has a clock of its own: with CLOCK, each starts at that instant.
@@ -116,7 +118,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     if (options.proxy !== undefined) {
       // The shadow mock that says what the mock would have answered: in memory, the demo data, stopping before handlers.
       const shadowConfig = loadConfig({ DATABASE_PATH: ':memory:', JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent' })
-      const shadow = await buildApp({ config: shadowConfig, demo: true, logger: false, shapeOnly: true })
+      const shadow = await buildApp({ config: shadowConfig, demo: true, logger: false, shapeOnly: true, checkSchemas: options.checkSchemas })
       await app.register((await import('./proxy/plugin.js')).default, { ...options.proxy, findings: findings!, namespaces, redact, shadow })
     }
     await app.register(requestOrderPlugin)

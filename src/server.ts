@@ -16,7 +16,7 @@ export async function serve (config: Config, fixture: Fixture | undefined = conf
   // Before the app: a certificate that cannot be used stops the start with one line naming its setting.
   const tls = await loadTls(config)
   const twoPorts = tls !== undefined && config.HTTPS_PORT !== undefined
-  const app = await seedErrors(config, async () => await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true, https: twoPorts ? undefined : tls }))
+  const app = await seedErrors(config, async () => await buildApp({ config, fixture, fixtureSource: config.SEED_FILE, demo: true, https: twoPorts ? undefined : tls, checkSchemas: false }))
   if (tls !== undefined) app.server.once('close', tls.dispose)
   // A stuck client cannot hold a connection (or a graceful shutdown) forever.
   app.server.requestTimeout = 30_000
