@@ -12,7 +12,8 @@ import { pinned, serverPrefix } from './pinning.js'
 import { start } from './processes.js'
 import { BENCH_SECRET, createBenchDatabase } from './setup.js'
 
-const CLI = join(packageRoot, 'dist', 'src', 'cli.js')
+// Not the command's bundle (dist/src/cli.js), whose chunks mix every file: the stages are told apart by file.
+const SERVE = join(packageRoot, 'bench', 'serve-unbundled.mjs')
 
 /** The stages of issue 29, by the file (under dist/src/, or a package) their code is in. */
 export const STAGE_OF_FILE: Record<string, string> = {
@@ -151,7 +152,7 @@ export async function runProfile (options: { seconds?: number, connections?: num
       const database = join(dir, 'bench.db')
       const projects = quick ? createBenchDatabase(database, 10, 10) : createBenchDatabase(database, 100, 100)
       const env = { DATABASE_PATH: database, JWT_SECRET: BENCH_SECRET, ADMIN_TOKEN, HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }
-      const server = await start([...serverPrefix(pinning), process.execPath, '--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${dir}`, CLI, 'serve'], env, '/ready')
+      const server = await start([...serverPrefix(pinning), process.execPath, '--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${dir}`, SERVE], env, '/ready')
       let result
       const window = { from: 0, to: 0 }
       try {

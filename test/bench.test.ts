@@ -8,7 +8,7 @@ import t from 'tap'
 import { BASELINE, CEILING, GOAL, MEMORY, MINIMAL, NO_WRITE, PAIRED, runBench, runScale, scaleTable, table } from '../bench/run.js'
 import { goals } from '../bench/goals.js'
 import { allowedCpus, planPinning } from '../bench/pinning.js'
-import { sumByStage } from '../bench/profile.js'
+import { runProfile, sumByStage } from '../bench/profile.js'
 import { cpuNs, settle } from '../bench/cpu.js'
 import { packageRoot } from '../src/paths.js'
 
@@ -134,6 +134,16 @@ t.test('bench/in-process.mjs: one build\'s CPU per PATCH in process, every answe
   const line = JSON.parse(stdout) as { us: number, wall: number }
   t.ok(line.us > 0 && line.wall > 0, `CPU and wall per PATCH measured (${stdout.trim()})`)
   await t.rejects(run(process.execPath, [script, join(packageRoot, 'no-such-build')]), /Cannot find module/, 'a folder with no build is an error, not a number')
+})
+
+t.test('npm run bench -- --profile --quick, a real server: the server\'s own code is told apart by stage, not lumped with the packages', async t => {
+  // Profiling the bundled command put every function of ours under "other packages" (its chunks are no file of src/).
+  const report = await runProfile({ quick: true, pin: false, log: () => {} })
+  const ms = (stage: string): number => report.stages.find(row => row.stage === stage)?.ms ?? 0
+  const seen = JSON.stringify(report.stages.map(row => [row.stage, row.ms]))
+  t.ok(ms('the UPDATE and last_used') > 0, `the store's UPDATE has samples of its own: ${seen}`)
+  t.ok(ms('other server code (dist/src)') > 0, 'and so has the rest of the server\'s code')
+  t.notOk(report.top.some(row => row.file.includes('chunk-')), 'no function of a bundle chunk among the busiest')
 })
 
 t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet servers, at most its limit', async t => {
