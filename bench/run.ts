@@ -305,9 +305,9 @@ export interface ScaleReport {
   peakRssMb: { small: number | undefined, large: number | undefined }
 }
 
-/** A fixture of `projects` projects with one owner and `keys` keys each, written as a stream (the large one is ~110 MB). */
 /**
- * The fixture as files of at most `partBytes` each (whole projects, each with its owner), written as `base-N.json`:
+ * A fixture of `projects` projects with one owner and `keys` keys each, as files of at most `partBytes` each (whole
+ * projects with their owners), written as `base-N.json`:
  * `seed` reads a fixture of at most FIXTURE_FILE_LIMIT and adds what is missing, so a large data set loads in parts.
  */
 async function writeFixture (base: string, projects: number, keys: number, partBytes = FIXTURE_FILE_LIMIT): Promise<{ projects: BenchProject[], parts: string[] }> {
