@@ -148,11 +148,12 @@ t.test('npm run bench -- --profile --quick, a real server: the server\'s own cod
 
 t.test('cpuNs counts a process\'s CPU, all threads; settle waits for quiet servers, at most its limit', async t => {
   // One child spins, one sleeps; their CPU is read from /proc while both run.
-  const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' })
-  // The sleeping child says when its start-up is over (a CI run failed measuring one still loading: 'spawn' is not 'started').
+  // Each child says when its start-up is over: one still loading Node may wait on the disk, and read as quiet or
+  // spend CPU while "sleeping" (two runs failed so, CI's and one beside two CPU burners: 'spawn' is not 'started').
+  const busy = spawn(process.execPath, ['-e', 'process.stdout.write("spinning", () => { for (;;) {} })'], { stdio: ['ignore', 'pipe', 'ignore'] })
   const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000); setImmediate(() => process.stdout.write("sleeping"))'], { stdio: ['ignore', 'pipe', 'ignore'] })
   t.teardown(() => { busy.kill('SIGKILL'); idle.kill('SIGKILL') })
-  await Promise.all([once(busy, 'spawn'), once(idle.stdout!, 'data')])
+  await Promise.all([once(busy.stdout!, 'data'), once(idle.stdout!, 'data')])
   const first = cpuNs(busy.pid!)!
   t.ok(first >= 0, 'read from /proc')
   t.ok(await settle([busy.pid!], 300) >= 300, 'a spinning process is never quiet: settle waits its whole limit')
