@@ -3,7 +3,7 @@
 // thousands of lines; CI keeps only the end of what a run printed, so without this the one line that says what failed
 // is lost above it. Always exits 1: it runs only after tap did.
 import { readFileSync, readdirSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { Parser } from 'tap-parser'
 import { ROOT } from './lab.mjs'
 
@@ -24,10 +24,14 @@ function failuresOf (file) {
   return failures.filter(failure => !failures.some(other => other !== failure && other.fullname.startsWith(`${failure.fullname} > `)))
 }
 
+// Only the results of what npm test runs (package.json's tap.include, folders of files): tap keeps the results of
+// every file it ever ran, and a file once run alone would be reported again here with its old failures.
+const included = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).tap.include.map(pattern => join(RESULTS, dirname(pattern)))
+
 let files = []
 try {
   files = readdirSync(RESULTS, { recursive: true, withFileTypes: true })
-    .filter(entry => entry.isFile() && entry.name.endsWith('.tap'))
+    .filter(entry => entry.isFile() && entry.name.endsWith('.tap') && included.includes(entry.parentPath))
     .map(entry => join(entry.parentPath, entry.name))
     .sort()
 } catch (error) {
